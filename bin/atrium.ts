@@ -1,1 +1,94 @@
-export {};
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { defaultConfig, type AtriumConfig } from '../src/config.js';
+import { buildApp } from '../src/dicomweb/app.js';
+import { openArchive } from '../src/storage/open-archive.js';
+import { singleTenantDirectory } from '../src/tenancy/tenant-directory.js';
+
+const USAGE = `usage: atrium <command> [options]
+
+commands:
+  serve     start the DICOMweb server
+
+serve options:
+  --host H                 address to listen on (default 127.0.0.1)
+  --port P                 port (default 8080; 0 picks a free one)
+  --data DIR               data directory: SQLite index and stored files (default ./data)
+  --public-url URL         base URL clients use (behind a reverse proxy), e.g. https://pacs.example/atrium
+  --relative-bulkdata      emit BulkDataURIs as paths without scheme and host
+  --on-duplicate POLICY    same SOP Instance UID with other bytes: reject (default) or replace
+  --cors-origin ORIGIN     allowed browser origin; repeat for several (default: any)
+  --log-level LEVEL        fatal, error, warn, info (default), debug, trace
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`atrium: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function serveConfig(args: string[]): AtriumConfig {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'public-url': { type: 'string' },
+      'relative-bulkdata': { type: 'boolean' },
+      'on-duplicate': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+    },
+  });
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
+  const policy = values['on-duplicate'] ?? 'reject';
+  if (policy !== 'reject' && policy !== 'replace') fail(`--on-duplicate must be reject or replace`);
+  return defaultConfig({
+    host: values.host ?? '127.0.0.1',
+    port,
+    dataDir: values.data ?? './data',
+    publicUrl: values['public-url'],
+    bulkDataUris: values['relative-bulkdata'] ? 'relative' : 'absolute',
+    duplicatePolicy: policy,
+    corsOrigins: values['cors-origin'] ?? ['*'],
+    logLevel: values['log-level'] ?? 'info',
+  });
+}
+
+async function serve(args: string[]): Promise<void> {
+  const config = serveConfig(args);
+  const archive = await openArchive(config.dataDir);
+  const app = await buildApp({ config, ...archive, tenants: singleTenantDirectory });
+  const shutdown = async () => {
+    await app.close();
+    archive.index.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  process.stdout.write(`atrium: DICOMweb root http://${host}:${port}/dicom-web\n`);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  switch (command) {
+    case 'serve':
+      await serve(rest);
+      break;
+    case undefined:
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      break;
+    default:
+      fail(`unknown command ${command}`);
+  }
+} catch (err) {
+  if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) fail(err.message);
+  throw err;
+}

@@ -16,8 +16,10 @@ export interface NativePixelLayout {
   numberOfFrames: number;
   /** Bytes per frame; for BitsAllocated 1 frames may start mid-byte (see `bitOffset`). */
   frameLength: number;
-  /** True for 1-bit data, where frame N starts at bit N*rows*cols*samples. */
+  /** True for 1-bit data, where frame N (0-based) starts at bit N*bitsPerFrame. */
   packedBits: boolean;
+  /** rows * columns * samples per pixel * bits allocated. */
+  bitsPerFrame: number;
   /** True when the stored syntax is Explicit VR Big Endian. */
   bigEndian: boolean;
   bitsAllocated: number;

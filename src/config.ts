@@ -1,0 +1,43 @@
+import type { DuplicatePolicy } from './storage/index-store.js';
+
+/** Everything an operator can set; the CLI and tests fill it, modules read it. */
+export interface AtriumConfig {
+  host: string;
+  port: number;
+  /** Root of the embedded store: SQLite index, blobs, temp spool. */
+  dataDir: string;
+  /**
+   * Public base URL (scheme://host[:port][/prefix]) used for RetrieveURL and
+   * BulkDataURI; when unset, X-Forwarded-* or the Host header decide.
+   */
+  publicUrl: string | undefined;
+  /** 'absolute' (PS3.18 default) or 'relative' BulkDataURIs. */
+  bulkDataUris: 'absolute' | 'relative';
+  /** What STOW does with a known SOP Instance UID carrying different bytes. */
+  duplicatePolicy: DuplicatePolicy;
+  /** Allowed CORS origins; ['*'] allows any. */
+  corsOrigins: string[];
+  /** Binary values up to this size are sent inline in metadata. */
+  inlineBinaryMaxBytes: number;
+  /** QIDO page size when the client gives no limit, and the most it may ask. */
+  qidoDefaultLimit: number;
+  qidoMaxLimit: number;
+  logLevel: string;
+}
+
+export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConfig {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    dataDir: './data',
+    publicUrl: undefined,
+    bulkDataUris: 'absolute',
+    duplicatePolicy: 'reject',
+    corsOrigins: ['*'],
+    inlineBinaryMaxBytes: 1024,
+    qidoDefaultLimit: 1000,
+    qidoMaxLimit: 10000,
+    logLevel: 'info',
+    ...overrides,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * A movable window of bytes over a file (or an in-memory buffer): the parsers
+ * read synchronously inside the window and ask for a bigger or other window when
+ * they run off its end. This keeps a multi-gigabyte instance's memory to the
+ * window, never the file.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+/** Thrown by synchronous parsers when bytes they need lie beyond the window. */
+export class NeedMoreBytes {
+  /** Absolute offset one past the last byte needed. */
+  constructor(readonly needed: number) {}
+}
+
+export class FileWindow {
+  /** Bytes [start, end) of the source. */
+  bytes: Uint8Array;
+  view: DataView;
+  start = 0;
+  readonly size: number;
+  readonly #fh: FileHandle | null;
+
+  private constructor(fh: FileHandle | null, size: number, bytes: Uint8Array) {
+    this.#fh = fh;
+    this.size = size;
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  static overFile(fh: FileHandle, size: number): FileWindow {
+    return new FileWindow(fh, size, new Uint8Array(0));
+  }
+
+  static overBuffer(bytes: Uint8Array): FileWindow {
+    return new FileWindow(null, bytes.length, bytes);
+  }
+
+  get end(): number {
+    return this.start + this.bytes.length;
+  }
+
+  /** The window holds the whole source, so views into it stay valid forever. */
+  get whole(): boolean {
+    return this.start === 0 && this.bytes.length === this.size;
+  }
+
+  has(pos: number, n: number): boolean {
+    return pos >= this.start && pos + n <= this.end;
+  }
+
+  /**
+   * Synchronous parsers call this before reading [pos, pos+n): it throws
+   * NeedMoreBytes when the bytes exist but are outside the window, and returns
+   * false when they are past the end of the source (the caller reports truncation).
+   */
+  require(pos: number, n: number): boolean {
+    if (pos >= this.start && pos + n <= this.end) return true;
+    if (pos + n > this.size) return false;
+    throw new NeedMoreBytes(pos + n);
+  }
+
+  /** Replaces the window with [pos, pos + length), clipped to the source, unless it already holds it. */
+  async load(pos: number, length: number): Promise<void> {
+    const len = Math.max(0, Math.min(length, this.size - pos));
+    if (this.has(pos, len)) return;
+    if (this.#fh === null) throw new Error(`FileWindow: [${pos}, ${pos + len}) outside an in-memory source`);
+    const buf = Buffer.allocUnsafe(len);
+    let got = 0;
+    while (got < len) {
+      const { bytesRead } = await this.#fh.read(buf, got, len - got, pos + got);
+      if (bytesRead === 0) break; // the file shrank under us: parsers will see truncation
+      got += bytesRead;
+    }
+    this.bytes = buf.subarray(0, got);
+    this.view = new DataView(buf.buffer, buf.byteOffset, got);
+    this.start = pos;
+  }
+
+  /** Makes [pos, pos+n) available, reading at least `block` bytes when it must read. */
+  async ensure(pos: number, n: number, block = 64 * 1024): Promise<void> {
+    if (this.has(pos, Math.min(n, this.size - pos))) return;
+    await this.load(pos, Math.max(n, block));
+  }
+
+  /**
+   * A value's bytes: a view when the window holds the whole source (it never
+   * moves), otherwise a copy, so values survive the window moving on.
+   */
+  capture(pos: number, n: number): Uint8Array {
+    const from = pos - this.start;
+    return this.whole ? this.bytes.subarray(from, from + n) : this.bytes.slice(from, from + n);
+  }
+}

@@ -1,0 +1,95 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import type { AtriumConfig } from '../config.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { IndexStore } from '../storage/index-store.js';
+import { Ingest } from '../storage/ingest.js';
+import type { TenantDirectory } from '../tenancy/tenant-directory.js';
+import { AtriumHttpError } from './errors.js';
+import { dicomwebPlugin } from './plugin.js';
+
+export interface AppDeps {
+  config: AtriumConfig;
+  index: IndexStore;
+  blobs: BlobStore;
+  tenants: TenantDirectory;
+  /** Override fastify's logger (tests pass false). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Headers a browser client must be able to read from a cross-origin response. */
+const EXPOSED_HEADERS = [
+  'Content-Type', 'Content-Length', 'Content-Location', 'Content-Range', 'Accept-Ranges',
+  'Warning', 'Location', 'ETag', 'Last-Modified',
+];
+
+/**
+ * Request logs carry method, path and status, never the query string: QIDO
+ * queries hold patient names and IDs, which must not reach info-level logs.
+ */
+function loggerOptions(config: AtriumConfig): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        path: req.url.split('?')[0],
+        remoteAddress: req.ip,
+      }),
+    },
+  };
+}
+
+/** Builds the whole HTTP surface without listening (tests listen it on port 0). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config),
+    // Peers (Orthanc's HTTP client) reconnect when keep-alive is short.
+    keepAliveTimeout: 65_000,
+    // STOW bodies of gigabytes stream for minutes.
+    requestTimeout: 0,
+    // /frames/1,2,...,2000 is a long path parameter.
+    routerOptions: { maxParamLength: 65_536 },
+    return503OnClosing: true,
+  });
+
+  await app.register(cors, {
+    origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Accept', 'Content-Type', 'Range', 'If-None-Match', 'If-Modified-Since'],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 86_400,
+  });
+  // Cross-origin-isolated viewers (OHIF with SharedArrayBuffer) need CORP on every response.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
+
+  app.setErrorHandler((error: FastifyError | AtriumHttpError, request, reply) => {
+    if (error instanceof AtriumHttpError) {
+      reply.headers(error.headers);
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send({ error: 'ATRIUM_ERR_INTERNAL', message: 'Internal server error' });
+    }
+    return reply.code(status).send({ error: error.code ?? 'ATRIUM_ERR_BAD_REQUEST', message: error.message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'ATRIUM_ERR_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const ingest = new Ingest(deps.index, deps.blobs, {
+    inlineBinaryMaxBytes: config.inlineBinaryMaxBytes,
+    duplicatePolicy: config.duplicatePolicy,
+  });
+  const pluginDeps = { ...deps, ingest };
+  await app.register(dicomwebPlugin, { prefix: '/dicom-web', ...pluginDeps });
+  await app.register(dicomwebPlugin, { prefix: '/tenants/:tenant/dicom-web', ...pluginDeps });
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { AtriumConfig } from '../config.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { IndexStore } from '../storage/index-store.js';
+import type { Ingest } from '../storage/ingest.js';
+import { registerTenantResolution } from '../tenancy/plugin.js';
+import type { TenantDirectory } from '../tenancy/tenant-directory.js';
+import { qidoPlugin } from './qido/plugin.js';
+import { stowPlugin } from './stow/plugin.js';
+import { wadoPlugin } from './wado/plugin.js';
+
+export interface DicomwebDeps {
+  config: AtriumConfig;
+  index: IndexStore;
+  blobs: BlobStore;
+  tenants: TenantDirectory;
+  ingest: Ingest;
+}
+
+/** One DICOMweb root (PS3.18 paths below it), registered once per root prefix. */
+export async function dicomwebPlugin(app: FastifyInstance, options: DicomwebDeps & { prefix?: string }): Promise<void> {
+  // Sub-plugins inherit this prefix already: pass them the dependencies only.
+  const { prefix: _prefix, ...deps } = options;
+  registerTenantResolution(app, deps.tenants);
+  await app.register(stowPlugin, deps);
+  await app.register(qidoPlugin, deps);
+  await app.register(wadoPlugin, deps);
+}

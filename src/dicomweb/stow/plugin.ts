@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AtriumConfig } from '../../config.js';
+import type { Ingest } from '../../storage/ingest.js';
+import { FailureReason, StoreFailure } from '../../storage/store-failure.js';
+import { errors } from '../errors.js';
+import { getBoundary, MultipartError, readMultipart } from '../http/multipart-reader.js';
+import { parseMediaType } from '../http/media-type.js';
+import { parseAccept } from '../http/accept.js';
+import { toNativeDicomModel } from '../dicom-xml.js';
+import { dicomwebRoot } from '../urls.js';
+import { type PartResult, storeResponse, storeStatus } from './store-response.js';
+
+export interface StowDeps {
+  config: AtriumConfig;
+  ingest: Ingest;
+}
+
+const UID_PARAM = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: 64 } as const;
+
+/**
+ * STOW-RS (PS3.18 10.5): `POST /studies[/{study}]` with a multipart/related body
+ * of application/dicom parts, parsed as a stream: each part is spooled to disk
+ * and stored before the next is read, so memory stays flat for any body size.
+ * A bare `application/dicom` body (one instance) is accepted too, for scripts.
+ */
+export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<void> {
+  // Hand the raw stream to the handler: nothing is buffered by fastify.
+  const passThrough = (_req: FastifyRequest, payload: Readable, done: (err: null, body: Readable) => void) =>
+    done(null, payload);
+  app.addContentTypeParser('multipart/related', passThrough);
+  app.addContentTypeParser('application/dicom', passThrough);
+
+  const handler = async (request: FastifyRequest<{ Params: { study?: string } }>, reply: FastifyReply) => {
+    const results = await storeBody(request, deps.ingest);
+    const dataset = storeResponse(results, dicomwebRoot(request, deps.config));
+    const failed = results.filter((r): r is Extract<PartResult, { ok: false }> => !r.ok);
+    for (const { failure } of failed) {
+      request.log.info({ reason: failure.reason, message: failure.message }, 'instance not stored');
+    }
+    reply.code(storeStatus(results));
+    if (prefersXml(request.headers.accept)) {
+      return reply.type('application/dicom+xml').send(toNativeDicomModel(dataset));
+    }
+    return reply.type('application/dicom+json').send(JSON.stringify(dataset));
+  };
+
+  app.post('/studies', handler);
+  app.post('/studies/:study', { schema: { params: { type: 'object', properties: { study: UID_PARAM } } } }, handler);
+}
+
+async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>, ingest: Ingest): Promise<PartResult[]> {
+  const body = request.body as Readable;
+  const contentType = request.headers['content-type'] ?? '';
+  const mediaType = parseMediaType(contentType);
+  const study = request.params.study;
+  if (mediaType?.type === 'application' && mediaType.subtype === 'dicom') {
+    return [await storePart(request, ingest, body, study)];
+  }
+  const boundary = getBoundary(contentType);
+  if (!boundary) throw errors.badMultipart('the Content-Type has no boundary parameter');
+  const rootType = mediaType?.params.get('type')?.toLowerCase();
+  if (rootType !== undefined && rootType !== 'application/dicom') {
+    throw errors.unsupportedMediaType(`only type="application/dicom" parts can be stored, not ${rootType}`);
+  }
+  const results: PartResult[] = [];
+  try {
+    for await (const part of readMultipart(body, boundary)) {
+      const partType = part.contentType ? parseMediaType(part.contentType) : null;
+      if (partType && !(partType.type === 'application' && partType.subtype === 'dicom')) {
+        part.body.resume();
+        results.push({
+          ok: false,
+          failure: new StoreFailure(FailureReason.CannotUnderstand, `part of type ${part.contentType} is not application/dicom`),
+        });
+        continue;
+      }
+      results.push(await storePart(request, ingest, part.body, study));
+    }
+  } catch (err) {
+    if (!(err instanceof MultipartError)) throw err;
+    // Parts already stored stay stored (they are durable); report the rest.
+    if (results.length === 0) throw errors.badMultipart(err.message);
+    results.push({ ok: false, failure: new StoreFailure(FailureReason.CannotUnderstand, err.message) });
+  }
+  if (results.length === 0) throw errors.badMultipart('the body holds no parts');
+  return results;
+}
+
+async function storePart(request: FastifyRequest, ingest: Ingest, body: Readable, study: string | undefined): Promise<PartResult> {
+  try {
+    return { ok: true, ref: await ingest.store(request.tenant, body, study) };
+  } catch (err) {
+    if (err instanceof StoreFailure) return { ok: false, failure: err };
+    throw err;
+  }
+}
+
+/** The store response is JSON unless the client prefers application/dicom+xml (PS3.18 10.5.3). */
+function prefersXml(accept: string | undefined): boolean {
+  const q = (subtype: string) =>
+    Math.max(0, ...parseAccept(accept).filter((r) => r.type === 'application' && r.subtype === subtype).map((r) => r.q));
+  return q('dicom+xml') > q('dicom+json');
+}

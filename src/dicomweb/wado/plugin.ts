@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { AtriumConfig } from '../../config.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import type { IndexStore } from '../../storage/index-store.js';
+import { bulkDataHandler } from './bulkdata.js';
+import { framesHandler } from './frames.js';
+import { metadataHandler } from './metadata.js';
+import { wadoParamsSchema, type WadoParams } from './params.js';
+import { retrieveHandler } from './retrieve.js';
+
+export interface WadoDeps {
+  config: AtriumConfig;
+  index: IndexStore;
+  blobs: BlobStore;
+}
+
+const STUDY = '/studies/:study';
+const SERIES = `${STUDY}/series/:series`;
+const INSTANCE = `${SERIES}/instances/:instance`;
+
+/** WADO-RS (PS3.18 10.4): instances, metadata, frames and bulk data. */
+export async function wadoPlugin(app: FastifyInstance, deps: WadoDeps): Promise<void> {
+  const route = { schema: wadoParamsSchema };
+  const retrieve = retrieveHandler(deps);
+  const metadata = metadataHandler(deps);
+  for (const path of [STUDY, SERIES, INSTANCE]) {
+    app.get<{ Params: WadoParams }>(path, route, retrieve);
+    app.get<{ Params: WadoParams }>(`${path}/metadata`, route, metadata);
+  }
+  app.get<{ Params: WadoParams }>(`${INSTANCE}/frames/:frames`, route, framesHandler(deps));
+  app.get<{ Params: WadoParams }>(`${INSTANCE}/bulkdata/*`, route, bulkDataHandler(deps));
+}

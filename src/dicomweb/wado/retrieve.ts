@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BlobStore } from '../../storage/blob-store.js';
+import type { IndexStore, InstanceRecord } from '../../storage/index-store.js';
+import { errors } from '../errors.js';
+import { notAcceptableMessage, parseAccept, partContentType, retrieveOffers, negotiate, type Representation } from '../http/accept.js';
+import { formatMediaType } from '../http/media-type.js';
+import { sendMultipart } from './streaming.js';
+import { scopeOf, type WadoParams } from './params.js';
+
+export interface RetrieveDeps {
+  index: IndexStore;
+  blobs: BlobStore;
+}
+
+/** Until transcoding lands, instances are sent exactly as stored. */
+const asStoredOnly = (from: string, to: string) => from === to;
+
+/**
+ * WADO-RS study, series and instance retrieval (PS3.18 10.4.1.1.1): the
+ * stored Part 10 bytes, streamed from disk, one part per instance.
+ */
+export function retrieveHandler(deps: RetrieveDeps) {
+  return async (request: FastifyRequest<{ Params: WadoParams }>, reply: FastifyReply) => {
+    const records = deps.index.listInstances(request.tenant, scopeOf(request.params));
+    if (records.length === 0) throw errors.notFound('no such study, series or instance');
+    const ranges = parseAccept(request.headers.accept);
+    const singlePart = request.params.instance !== undefined;
+    const chosen: Array<{ record: InstanceRecord; rep: Representation }> = [];
+    for (const record of records) {
+      const target = { kind: 'instance' as const, storedTransferSyntax: record.transferSyntaxUid, singlePart, canProduce: asStoredOnly };
+      const rep = negotiate(ranges, retrieveOffers(target));
+      if (rep === null || rep.transcode) {
+        throw errors.notAcceptable(notAcceptableMessage(request.headers.accept, retrieveOffers(target)));
+      }
+      chosen.push({ record, rep });
+    }
+    const first = chosen[0]!.rep;
+    const path = (record: InstanceRecord) => deps.blobs.path(request.tenant, record.sha256);
+    if (first.partType === undefined) {
+      const { record } = chosen[0]!;
+      reply.header('Content-Length', record.size);
+      return reply.type(partContentType(first)).send(createReadStream(path(record)));
+    }
+    // The top-level transfer-syntax is stated only when every part shares it.
+    const syntaxes = new Set(chosen.map((c) => c.rep.transferSyntax));
+    const topSyntax = syntaxes.size === 1 ? first.transferSyntax : undefined;
+    return sendMultipart(
+      request,
+      reply,
+      (boundary) =>
+        formatMediaType('multipart/related', [['type', 'application/dicom'], ['transfer-syntax', topSyntax], ['boundary', boundary]]),
+      // A generator opens each file only when its part is written.
+      (function* () {
+        for (const { record, rep } of chosen) {
+          yield {
+            contentType: partContentType(rep),
+            headers: { 'Content-Length': String(record.size) },
+            body: createReadStream(path(record)),
+          };
+        }
+      })(),
+    );
+  };
+}

@@ -1,0 +1,166 @@
+import type { Readable } from 'node:stream';
+import { rm } from 'node:fs/promises';
+import type { DicomJsonDataset } from '../dicom/json-model.js';
+import { DicomReadError, readInstance } from '../dicom/instance-reader.js';
+import { getTransferSyntax } from '../dicom/transfer-syntax.js';
+import type { BlobStore } from './blob-store.js';
+import { spoolToTemp } from './files/spool.js';
+import type { DuplicatePolicy, IndexStore } from './index-store.js';
+import { isUid, type TenantId, type Uid } from './ids.js';
+import { FailureReason, StoreFailure } from './store-failure.js';
+
+/** Media Storage Directory Storage: a DICOMDIR is a file-set index, not an instance to archive. */
+const DICOMDIR_SOP_CLASS = '1.2.840.10008.1.3.10';
+
+export interface StoredInstanceRef {
+  studyUid: Uid;
+  seriesUid: Uid;
+  sopInstanceUid: Uid;
+  sopClassUid: Uid;
+  transferSyntaxUid: Uid;
+  outcome: 'stored' | 'identical' | 'replaced';
+}
+
+export interface IngestOptions {
+  inlineBinaryMaxBytes: number;
+  duplicatePolicy: DuplicatePolicy;
+}
+
+/**
+ * The store-instance use case: spool, verify, commit the unchanged bytes,
+ * then index. The index row is written last, so a half-stored instance is
+ * never visible; a crash in between leaves only an unreferenced blob.
+ */
+export class Ingest {
+  constructor(
+    private readonly index: IndexStore,
+    private readonly blobs: BlobStore,
+    private readonly options: IngestOptions,
+  ) {}
+
+  /** Stores one Part 10 instance; throws StoreFailure with a PS3.18 I.2.2 reason. */
+  async store(tenant: TenantId, body: Readable, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
+    const spooled = await spoolToTemp(body, this.blobs.tempDir());
+    try {
+      const info = await this.read(spooled.path);
+      const ref = identify(info.dataset, info.meta, info.transferSyntaxUid);
+      if (expectedStudyUid !== undefined && ref.studyUid !== expectedStudyUid) {
+        throw new StoreFailure(
+          FailureReason.DataSetMismatch,
+          `StudyInstanceUID ${ref.studyUid} does not match the study in the request path`,
+          ref.sopClassUid,
+          ref.sopInstanceUid,
+        );
+      }
+      rebaseBulkDataUris(
+        info.dataset,
+        `studies/${ref.studyUid}/series/${ref.seriesUid}/instances/${ref.sopInstanceUid}/bulkdata/`,
+      );
+      await this.blobs.commit(tenant, spooled.sha256, spooled.path);
+      const outcome = this.index.putInstance(
+        {
+          tenant,
+          ...ref,
+          sha256: spooled.sha256,
+          size: spooled.size,
+          dataset: info.dataset,
+          bulkData: info.bulkData,
+          pixel: info.pixel,
+        },
+        this.options.duplicatePolicy,
+      );
+      switch (outcome.kind) {
+        case 'stored':
+        case 'identical':
+          return { ...ref, outcome: outcome.kind };
+        case 'replaced':
+          await this.blobs.remove(tenant, outcome.previousSha256);
+          return { ...ref, outcome: 'replaced' };
+        case 'rejected-duplicate':
+          await this.blobs.remove(tenant, spooled.sha256);
+          throw new StoreFailure(
+            FailureReason.DuplicateInstance,
+            'an instance with this SOP Instance UID and different content is already stored',
+            ref.sopClassUid,
+            ref.sopInstanceUid,
+          );
+        case 'rejected-hierarchy':
+          await this.blobs.remove(tenant, spooled.sha256);
+          throw new StoreFailure(
+            FailureReason.DataSetMismatch,
+            'this SOP Instance UID is already stored under another study or series',
+            ref.sopClassUid,
+            ref.sopInstanceUid,
+          );
+      }
+    } finally {
+      await rm(spooled.path, { force: true });
+    }
+  }
+
+  private async read(path: string) {
+    try {
+      return await readInstance(path, {
+        bulkDataUri: (tagPath) => tagPath,
+        inlineBinaryMaxBytes: this.options.inlineBinaryMaxBytes,
+      });
+    } catch (err) {
+      if (!(err instanceof DicomReadError)) throw err;
+      const reason =
+        err.reason === 'unsupported-syntax' ? FailureReason.TransferSyntaxNotSupported : FailureReason.CannotUnderstand;
+      throw new StoreFailure(reason, err.message);
+    }
+  }
+}
+
+function firstString(dataset: DicomJsonDataset, tag: string): string | undefined {
+  const value = dataset[tag]?.Value?.[0];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The identifying attributes every stored instance must carry (PS3.3 C.7.2.1, C.7.3.1, C.12.1). */
+function identify(dataset: DicomJsonDataset, meta: DicomJsonDataset, transferSyntaxUid: Uid) {
+  const sopClassUid = firstString(dataset, '00080016') ?? firstString(meta, '00020002');
+  const sopInstanceUid = firstString(dataset, '00080018') ?? firstString(meta, '00020003');
+  const fail = (reason: number, message: string): never => {
+    throw new StoreFailure(reason, message, sopClassUid, sopInstanceUid);
+  };
+  if (!getTransferSyntax(transferSyntaxUid)) {
+    fail(FailureReason.TransferSyntaxNotSupported, `unknown transfer syntax ${transferSyntaxUid}`);
+  }
+  const required: Array<[string, string | undefined]> = [
+    ['SOPClassUID', sopClassUid],
+    ['SOPInstanceUID', sopInstanceUid],
+    ['StudyInstanceUID', firstString(dataset, '0020000D')],
+    ['SeriesInstanceUID', firstString(dataset, '0020000E')],
+  ];
+  for (const [keyword, value] of required) {
+    if (value === undefined) fail(FailureReason.DataSetMismatch, `${keyword} is missing`);
+    else if (!isUid(value)) fail(FailureReason.DataSetMismatch, `${keyword} is not a valid UID`);
+  }
+  if (sopClassUid === DICOMDIR_SOP_CLASS) {
+    fail(FailureReason.SopClassNotSupported, 'a DICOMDIR is a media index, not an instance to store');
+  }
+  const metaSopInstance = firstString(meta, '00020003');
+  if (metaSopInstance !== undefined && metaSopInstance !== sopInstanceUid) {
+    fail(FailureReason.DataSetMismatch, 'MediaStorageSOPInstanceUID differs from SOPInstanceUID');
+  }
+  return {
+    sopClassUid: sopClassUid as Uid,
+    sopInstanceUid: sopInstanceUid as Uid,
+    studyUid: firstString(dataset, '0020000D') as Uid,
+    seriesUid: firstString(dataset, '0020000E') as Uid,
+    transferSyntaxUid,
+  };
+}
+
+/** Makes BulkDataURIs (tag paths from the reader) relative to the DICOMweb root. */
+function rebaseBulkDataUris(dataset: DicomJsonDataset, prefix: string): void {
+  for (const element of Object.values(dataset)) {
+    if (element.BulkDataURI !== undefined) element.BulkDataURI = prefix + element.BulkDataURI;
+    if (element.vr === 'SQ' && element.Value) {
+      // SQ values are always item data sets (PS3.18 F.2.3).
+      for (const item of element.Value) rebaseBulkDataUris(item as DicomJsonDataset, prefix);
+    }
+  }
+}

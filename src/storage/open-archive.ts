@@ -1,0 +1,19 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BlobStore } from './blob-store.js';
+import { FileBlobStore } from './files/file-blob-store.js';
+import type { IndexStore } from './index-store.js';
+import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { SqliteIndexStore } from './sqlite/sqlite-index-store.js';
+
+export interface Archive {
+  index: IndexStore;
+  blobs: BlobStore;
+}
+
+/** The embedded store: `index.sqlite` and content-addressed files under one data directory. */
+export async function openArchive(dataDir: string): Promise<Archive> {
+  await mkdir(dataDir, { recursive: true });
+  const index = new SqliteIndexStore(openSqliteDatabase(join(dataDir, 'index.sqlite')));
+  return { index, blobs: new FileBlobStore(dataDir) };
+}

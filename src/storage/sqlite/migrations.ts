@@ -1,0 +1,115 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The index schema, one entry per version (PRAGMA user_version counts them).
+ * Append only: a released migration is never edited.
+ *
+ * Tenancy is enforced here, not by callers: every row carries `tenant`, and
+ * every unique key and index starts with it, so the same UIDs can live in two
+ * tenants without ever meeting.
+ *
+ * Person names are stored as their three component groups (PS3.5 6.2.1):
+ * the Alphabetic group in the column named after the attribute, the others in
+ * `_ideographic` / `_phonetic`, all COLLATE NOCASE because PS3.4 C.2.2.2.1
+ * lets PN matching ignore case; `_fuzzy` holds the normalised form used for
+ * fuzzymatching=true (PS3.18 8.3.4.2). TM columns have a `_key` twin holding
+ * the value padded to HHMMSS.FFFFFF so ranges compare as strings (C.2.2.2.5).
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE studies (
+    pk INTEGER PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    study_uid TEXT NOT NULL,
+    study_date TEXT,
+    study_time TEXT,
+    study_time_key TEXT,
+    accession_number TEXT,
+    referring_physician_name TEXT COLLATE NOCASE,
+    referring_physician_name_ideographic TEXT COLLATE NOCASE,
+    referring_physician_name_phonetic TEXT COLLATE NOCASE,
+    referring_physician_name_fuzzy TEXT,
+    patient_name TEXT COLLATE NOCASE,
+    patient_name_ideographic TEXT COLLATE NOCASE,
+    patient_name_phonetic TEXT COLLATE NOCASE,
+    patient_name_fuzzy TEXT,
+    patient_id TEXT,
+    patient_birth_date TEXT,
+    patient_sex TEXT,
+    study_id TEXT,
+    study_description TEXT,
+    num_series INTEGER NOT NULL DEFAULT 0,
+    num_instances INTEGER NOT NULL DEFAULT 0,
+    modalities TEXT NOT NULL DEFAULT '',
+    sop_classes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX studies_uid ON studies (tenant, study_uid);
+  CREATE INDEX studies_date ON studies (tenant, study_date, study_time);
+  CREATE INDEX studies_patient_id ON studies (tenant, patient_id);
+  CREATE INDEX studies_accession ON studies (tenant, accession_number);
+  CREATE INDEX studies_patient_name ON studies (tenant, patient_name);
+
+  CREATE TABLE series (
+    pk INTEGER PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    study_pk INTEGER NOT NULL REFERENCES studies (pk) ON DELETE CASCADE,
+    series_uid TEXT NOT NULL,
+    modality TEXT,
+    series_number INTEGER,
+    series_description TEXT,
+    series_date TEXT,
+    series_time TEXT,
+    series_time_key TEXT,
+    pps_start_date TEXT,
+    pps_start_time TEXT,
+    pps_start_time_key TEXT,
+    body_part_examined TEXT,
+    institution_name TEXT,
+    request_attributes TEXT,
+    num_instances INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX series_uid ON series (tenant, series_uid);
+  CREATE INDEX series_study ON series (tenant, study_pk, series_number);
+  CREATE INDEX series_modality ON series (tenant, modality);
+
+  CREATE TABLE instances (
+    pk INTEGER PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    study_pk INTEGER NOT NULL REFERENCES studies (pk) ON DELETE CASCADE,
+    series_pk INTEGER NOT NULL REFERENCES series (pk) ON DELETE CASCADE,
+    sop_instance_uid TEXT NOT NULL,
+    sop_class_uid TEXT NOT NULL,
+    instance_number INTEGER,
+    "rows" INTEGER,
+    "columns" INTEGER,
+    bits_allocated INTEGER,
+    number_of_frames INTEGER,
+    transfer_syntax_uid TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    pixel_layout TEXT,
+    bulk_data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX instances_uid ON instances (tenant, sop_instance_uid);
+  CREATE INDEX instances_series ON instances (tenant, series_pk, instance_number);
+  CREATE INDEX instances_study_class ON instances (tenant, study_pk, sop_class_uid);
+  `,
+];
+
+/** Brings the schema to the latest version, one transaction per step. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`index schema version ${current} is newer than this atrium (${MIGRATIONS.length})`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
