@@ -120,6 +120,8 @@ function firstString(dataset: DicomJsonDataset, tag: string): string | undefined
 
 /** The identifying attributes every stored instance must carry (PS3.3 C.7.2.1, C.7.3.1, C.12.1). */
 function identify(dataset: DicomJsonDataset, meta: DicomJsonDataset, transferSyntaxUid: Uid) {
+  // The data set is authoritative; real files often carry a stale meta header,
+  // which is kept unchanged with the rest of the bytes.
   const sopClassUid = firstString(dataset, '00080016') ?? firstString(meta, '00020002');
   const sopInstanceUid = firstString(dataset, '00080018') ?? firstString(meta, '00020003');
   const fail = (reason: number, message: string): never => {
@@ -127,6 +129,9 @@ function identify(dataset: DicomJsonDataset, meta: DicomJsonDataset, transferSyn
   };
   if (!getTransferSyntax(transferSyntaxUid)) {
     fail(FailureReason.TransferSyntaxNotSupported, `unknown transfer syntax ${transferSyntaxUid}`);
+  }
+  if (sopClassUid === DICOMDIR_SOP_CLASS) {
+    fail(FailureReason.SopClassNotSupported, 'a DICOMDIR is a media index, not an instance to store');
   }
   const required: Array<[string, string | undefined]> = [
     ['SOPClassUID', sopClassUid],
@@ -137,13 +142,6 @@ function identify(dataset: DicomJsonDataset, meta: DicomJsonDataset, transferSyn
   for (const [keyword, value] of required) {
     if (value === undefined) fail(FailureReason.DataSetMismatch, `${keyword} is missing`);
     else if (!isUid(value)) fail(FailureReason.DataSetMismatch, `${keyword} is not a valid UID`);
-  }
-  if (sopClassUid === DICOMDIR_SOP_CLASS) {
-    fail(FailureReason.SopClassNotSupported, 'a DICOMDIR is a media index, not an instance to store');
-  }
-  const metaSopInstance = firstString(meta, '00020003');
-  if (metaSopInstance !== undefined && metaSopInstance !== sopInstanceUid) {
-    fail(FailureReason.DataSetMismatch, 'MediaStorageSOPInstanceUID differs from SOPInstanceUID');
   }
   return {
     sopClassUid: sopClassUid as Uid,

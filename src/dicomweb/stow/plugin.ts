@@ -57,6 +57,9 @@ async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>
   if (mediaType?.type === 'application' && mediaType.subtype === 'dicom') {
     return [await storePart(request, ingest, body, study)];
   }
+  if (!(mediaType?.type === 'multipart' && mediaType.subtype === 'related')) {
+    throw errors.unsupportedMediaType('STOW-RS takes multipart/related; type="application/dicom" (or one application/dicom body)');
+  }
   const boundary = getBoundary(contentType);
   if (!boundary) throw errors.badMultipart('the Content-Type has no boundary parameter');
   const rootType = mediaType?.params.get('type')?.toLowerCase();

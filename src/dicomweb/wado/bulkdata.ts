@@ -34,7 +34,9 @@ export function bulkDataHandler(deps: BulkDataDeps) {
     if (pixel?.kind === 'encapsulated') return sendEncapsulated(request, reply, record, path);
 
     const ranges = parseAccept(request.headers.accept);
-    const offers = retrieveOffers({ kind: 'bulkdata', storedTransferSyntax: ExplicitVRLittleEndian, singlePart: true });
+    // A wildcard Accept gets a single application/octet-stream body, which Range can address.
+    const offers = retrieveOffers({ kind: 'bulkdata', storedTransferSyntax: ExplicitVRLittleEndian, singlePart: true })
+      .sort((a, b) => Number(a.type !== undefined) - Number(b.type !== undefined));
     const rep = negotiate(ranges, offers);
     if (rep === null) throw errors.notAcceptable(notAcceptableMessage(request.headers.accept, offers));
 
