@@ -71,7 +71,8 @@ export async function readEncapsulatedPixelData(w: FileWindow, valueOffset: numb
     fragments.push({
       relativeOffset: pos - first,
       value: { offset: pos + 8, length },
-      head: w.bytes.slice(rel + 8, rel + 8 + headLength),
+      // A copy: a view would keep the whole window alive for each fragment.
+      head: Uint8Array.prototype.slice.call(w.bytes, rel + 8, rel + 8 + headLength),
     });
     pos += 8 + length;
   }

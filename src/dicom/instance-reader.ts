@@ -187,10 +187,12 @@ async function readDataSet(
       continue;
     }
     if (isPixelDataTag(h.tag) && h.vr !== null) {
-      const el: RawElement = { tag: h.tag, vr: h.vr, offset: h.offset, length: h.length, end: h.offset + h.length, undefinedLength: false, littleEndian: ts.littleEndian };
+      const el: RawElement = { tag: h.tag, vr: h.vr, offset: h.offset, length: h.length, end: h.offset + h.length, undefinedLength: false, littleEndian: ts.littleEndian, value: undefined, items: undefined };
       if (h.length === UNDEFINED_LENGTH) {
         encapsulated = await readEncapsulatedPixelData(w, h.offset);
-        Object.assign(el, { length: encapsulated.value.length, end: encapsulated.end, undefinedLength: true });
+        el.length = encapsulated.value.length;
+        el.end = encapsulated.end;
+        el.undefinedLength = true;
       } else if (el.end > w.size) {
         throw new DicomReadError('truncated', `Pixel Data of ${h.length} bytes at offset ${h.offset} runs past the end of the file (${w.size} bytes)`);
       }

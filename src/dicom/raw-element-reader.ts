@@ -161,27 +161,31 @@ export function readRawElementBody(w: FileWindow, h: RawHeader, ctx: RawReadCont
     // meaning of the tag (e.g. (0040,A170) was once CS). Keep the bytes as UN.
     vr = 'UN';
   }
-  const base = { tag: h.tag, vr, offset: h.offset, undefinedLength, littleEndian: itemCtx.littleEndian };
   if (vr === 'SQ') {
     const { items, length, end } = readItems(w, h.offset, h.length, itemCtx, depth);
-    return { ...base, length, end, items };
+    return rawElement(h, vr, length, end, itemCtx.littleEndian, undefined, items);
   }
   if (undefinedLength) {
     // Only SQ, UN and encapsulated Pixel Data may have undefined length (PS3.5
     // 7.1.1); anything else here is read as encapsulated (an icon's Pixel Data).
     const { length, end } = skipFragments(w, h.offset);
-    return { ...base, length, end };
+    return rawElement(h, vr, length, end, ctx.littleEndian, undefined, undefined);
   }
   const end = h.offset + h.length;
   if (end > w.size) {
     throw new DicomReadError('truncated', `element (${tagHex(h.tag)}) of ${h.length} bytes at offset ${h.offset} runs past the end of the file (${w.size} bytes)`);
   }
-  const el: RawElement = { ...base, length: h.length, end };
+  let value: Uint8Array | undefined;
   if (captures(h.tag, vr, h.length, ctx)) {
-    need(w, h.offset, h.length, `the value of (${tagHex(h.tag)})`);
-    el.value = w.capture(h.offset, h.length);
+    if (!w.require(h.offset, h.length)) throw new DicomReadError('truncated', `the value at offset ${h.offset} runs past the end of the file`);
+    value = w.capture(h.offset, h.length);
   }
-  return el;
+  return rawElement(h, vr, h.length, end, ctx.littleEndian, value, undefined);
+}
+
+/** Every RawElement built with the same shape, so the code reading them stays monomorphic. */
+function rawElement(h: RawHeader, vr: Vr, length: number, end: number, littleEndian: boolean, value: Uint8Array | undefined, items: RawElement[][] | undefined): RawElement {
+  return { tag: h.tag, vr, offset: h.offset, length, end, undefinedLength: h.length === UNDEFINED_LENGTH, littleEndian, value, items };
 }
 
 /** Whether a defined-length value begins with an item tag, as a sequence's must (PS3.5 7.5.1). */

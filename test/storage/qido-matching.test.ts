@@ -144,7 +144,7 @@ for (const { name, open } of STORES) {
       });
 
       it('a range on a person name is a malformed request', () => {
-        const q = qido('study', {}, { filters: [{ tag: '00100010', key: { kind: 'range', from: 'A' } }] });
+        const q = { ...qido('study'), filters: [{ tag: '00100010', key: { kind: 'range' as const, from: 'A' } }] };
         expect(() => store.query(q)).toThrow(MatchKeyError);
       });
     });

@@ -81,10 +81,6 @@ export function compileQido(db: Kysely<IndexDatabase>, predicates: MatchPredicat
       ),
     )
     .select(sql.ref(`${ALIAS[q.level]}.pk`).as('match_pk'));
-  if (q.level === 'instance') {
-    if (wholeMetadata) query = query.select(sql.ref('i.metadata').as('metadata'));
-    else if (representative.size > 0) query = query.select(metadataPaths([...representative], 'i.metadata').as('representative'));
-  }
   query = query.where((eb) => eb.and(conditions));
   for (const [column, direction] of ORDER[q.level]) query = query.orderBy(sql.ref(column), direction);
   // One row past the page tells whether the result is truncated (PS3.18 10.6.3.2).

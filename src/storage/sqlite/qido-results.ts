@@ -10,31 +10,36 @@ import type { CompiledQuery, IndexDatabase } from './schema.js';
 export type ResultRow = Record<string, unknown> & { match_pk: number };
 
 /**
- * One query for the representative instances of every study or series on a
- * page: the first instance by instance number (of the first series by series
- * number, for a study). Each lookup walks two indexes; no sort, no scan.
- * Returns the requested top-level elements as a JSON array per match.
+ * One query for the representative instances of every match on a page,
+ * run after the page is known so metadata is read for returned rows only:
+ * the first instance by instance number (of the first series by series
+ * number, for a study), or the instance itself. Each lookup walks two
+ * indexes; no sort, no scan. Returns per match the requested top-level
+ * elements as a JSON array, or with `whole` the stored metadata text.
  */
 export function representativeQuery(
   db: Kysely<IndexDatabase>,
-  level: 'study' | 'series',
+  plan: QidoPlan,
   tenant: TenantId,
-  tags: readonly Tag[],
   pks: readonly number[],
 ): CompiledQuery {
-  const alias = ALIAS[level];
+  const alias = ALIAS[plan.level];
+  const pk = sql.ref(`${alias}.pk`);
+  const selected = plan.wholeMetadata ? sql`i.metadata` : metadataPaths(plan.representativeTags, 'i.metadata');
+  const where = sql`WHERE ${sql.ref(`${alias}.tenant`)} = ${tenant} AND ${pk} IN (${sql.join(pks)})`;
+  if (plan.level === 'instance') {
+    return sql`SELECT ${pk} AS match_pk, ${selected} AS representative FROM instances AS i ${where}`.compile(db);
+  }
   const firstSeries =
-    level === 'study'
+    plan.level === 'study'
       ? sql`(SELECT se.pk FROM series se WHERE se.tenant = st.tenant AND se.study_pk = st.pk
              ORDER BY se.series_number, se.pk LIMIT 1)`
       : sql`se.pk`;
   const firstInstance = sql`(SELECT x.pk FROM instances x WHERE x.tenant = ${sql.ref(`${alias}.tenant`)}
     AND x.series_pk = ${firstSeries} ORDER BY x.instance_number, x.pk LIMIT 1)`;
-  const from = level === 'study' ? sql`studies AS st` : sql`series AS se`;
-  const pk = sql.ref(`${alias}.pk`);
-  return sql`SELECT ${pk} AS match_pk, ${metadataPaths(tags, 'i.metadata')} AS representative
-    FROM ${from} JOIN instances AS i ON i.pk = ${firstInstance}
-    WHERE ${sql.ref(`${alias}.tenant`)} = ${tenant} AND ${pk} IN (${sql.join(pks)})`.compile(db);
+  const from = plan.level === 'study' ? sql`studies AS st` : sql`series AS se`;
+  return sql`SELECT ${pk} AS match_pk, ${selected} AS representative
+    FROM ${from} JOIN instances AS i ON i.pk = ${firstInstance} ${where}`.compile(db);
 }
 
 /** One DICOM JSON dataset of a QIDO-RS response, attributes in tag order. */
@@ -42,11 +47,10 @@ export function buildMatch(plan: QidoPlan, row: ResultRow, representative: strin
   const ds: DicomJsonDataset = {};
   for (const c of plan.constants) ds[c.tag] = { vr: c.vr, Value: [c.value] } as DicomJsonElement;
   for (const a of plan.columns) ds[a.tag] = elementFromRow(a, row, `${ALIAS[a.level]}_`);
-  if (plan.wholeMetadata && typeof row['metadata'] === 'string') {
+  if (plan.wholeMetadata && representative !== undefined) {
     // The stored metadata is the source the columns were read from: it wins.
-    Object.assign(ds, withoutBulkData(JSON.parse(row['metadata']) as DicomJsonDataset));
-  }
-  if (plan.representativeTags.length > 0) {
+    Object.assign(ds, withoutBulkData(JSON.parse(representative) as DicomJsonDataset));
+  } else if (plan.representativeTags.length > 0) {
     const values = representative === undefined ? [] : (JSON.parse(representative) as Array<DicomJsonElement | null>);
     plan.representativeTags.forEach((tag, i) => {
       const element = values[i];

@@ -73,18 +73,8 @@ export class SqliteIndexStore implements IndexStore {
     const page = truncated ? rows.slice(0, q.limit) : rows;
 
     let representatives = new Map<number, string>();
-    if (plan.level === 'instance') {
-      for (const row of page) {
-        if (typeof row['representative'] === 'string') representatives.set(row.match_pk, row['representative']);
-      }
-    } else if (plan.representativeTags.length > 0 && page.length > 0) {
-      const lookup = representativeQuery(
-        this.#builder,
-        plan.level,
-        q.tenant,
-        plan.representativeTags,
-        page.map((r) => r.match_pk),
-      );
+    if ((plan.wholeMetadata || plan.representativeTags.length > 0) && page.length > 0) {
+      const lookup = representativeQuery(this.#builder, plan, q.tenant, page.map((r) => r.match_pk));
       const found = this.#all(lookup) as Array<{ match_pk: number; representative: string }>;
       representatives = new Map(found.map((r) => [r.match_pk, r.representative]));
     }
