@@ -104,7 +104,7 @@ function pad(n: number, width: number): string {
 }
 
 function shapeKey(s: ArchiveShape): string {
-  return `v1-${s.studies}x${s.seriesPerStudy}x${s.instancesPerSeries}-mf${s.multiframeFrames}`;
+  return `v2-${s.studies}x${s.seriesPerStudy}x${s.instancesPerSeries}-mf${s.multiframeFrames}`;
 }
 
 async function readSource(file: string): Promise<Buffer> {
@@ -133,9 +133,13 @@ async function generate(dir: string, shape: ArchiveShape): Promise<Archive> {
   for (let st = 0; st < shape.studies; st++) {
     const study = newUid();
     studies.push(study);
+    // About 0.7 patients per study: some patients have two studies.
+    const p = st % Math.max(1, Math.ceil(shape.studies * 0.7));
     const patient = {
-      name: `${FAMILY[st % FAMILY.length]}^${GIVEN[(st * 7) % GIVEN.length]}`,
-      id: `BENCH${pad(st % Math.max(1, Math.ceil(shape.studies * 0.7)), 4)}`, // some patients have two studies
+      name: `${FAMILY[p % FAMILY.length]}^${GIVEN[(p * 7 + Math.floor(p / FAMILY.length)) % GIVEN.length]}`,
+      id: `BENCH${pad(p, 4)}`,
+      birthDate: `19${pad(40 + (p % 50), 2)}0101`,
+      sex: p % 2 ? 'F' : 'M',
       date: `20${pad(20 + (st % 6), 2)}${pad(1 + (st % 12), 2)}${pad(1 + ((st * 3) % 28), 2)}`,
     };
     const frameOfReference = newUid();
@@ -153,8 +157,8 @@ async function generate(dir: string, shape: ArchiveShape): Promise<Archive> {
         set(d, '00200052', 'UI', frameOfReference);
         set(d, '00100010', 'PN', { Alphabetic: patient.name });
         set(d, '00100020', 'LO', patient.id);
-        set(d, '00100030', 'DA', `19${pad(40 + (st % 50), 2)}0101`);
-        set(d, '00100040', 'CS', st % 2 ? 'F' : 'M');
+        set(d, '00100030', 'DA', patient.birthDate);
+        set(d, '00100040', 'CS', patient.sex);
         set(d, '00080020', 'DA', patient.date);
         set(d, '00080030', 'TM', `${pad(8 + (st % 10), 2)}3000`);
         set(d, '00080050', 'SH', `ACC${pad(st, 6)}`);
@@ -243,7 +247,7 @@ export function archiveId(archive: Archive): string {
   return createHash('sha256').update(archive.studies.join(',')).digest('hex').slice(0, 12);
 }
 
-// `node --import tsx bench/archive.ts [--studies N ...]` just builds the archive.
+// `node --import tsx bench/archive.ts` builds the default archive (run.ts takes the shape options).
 if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) {
   const a = await loadArchive(path.resolve(import.meta.dirname, '../.bench'));
   console.log(`${a.dir}: ${a.studies.length} studies, ${a.instances.length + 1} instances, ${(a.totalBytes / 1e6).toFixed(1)} MB`);

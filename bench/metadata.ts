@@ -23,8 +23,11 @@ export const metadata: Workload = {
       });
       expectStatus(r, [200], 'metadata');
       if (check) {
-        const n = (JSON.parse(r.text ?? '[]') as unknown[]).length;
-        if (n !== perStudy) throw new Error(`metadata: ${n} instances returned, ${perStudy} expected`);
+        const items = JSON.parse(r.text ?? '[]') as Record<string, unknown>[];
+        if (items.length !== perStudy) throw new Error(`metadata: ${items.length} instances returned, ${perStudy} expected`);
+        // The pixel module must be there (OHIF needs Rows, Columns, ... per instance).
+        const missing = ['00080018', '0020000E', '00280010', '00280011', '00280100'].filter((t) => !items.every((i) => t in i));
+        if (missing.length) throw new Error(`metadata: instances lack ${missing.join(', ')}`);
       }
       return r.ms;
     };

@@ -53,6 +53,29 @@ for (const node of profile.nodes) {
   byFile.set(file, (byFile.get(file) ?? 0) + us);
 }
 
+// Inclusive ("total") time: a sample counts once for every distinct function on its stack.
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+const keyOf = (n: ProfileNode) => {
+  const f = n.callFrame;
+  return `${f.functionName || '(anonymous)'}  ${shortUrl(f.url)}:${f.lineNumber + 1}`;
+};
+const inclusive = new Map<string, number>();
+for (let i = 0; i < samples.length; i++) {
+  const us = deltas[i + 1] ?? deltas[i] ?? 0;
+  const seen = new Set<string>();
+  for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+    const n = nodeById.get(id)!;
+    if (!n.callFrame.url.includes('/dist/') && !n.callFrame.url.includes('/node_modules/')) continue;
+    const k = keyOf(n);
+    if (!seen.has(k)) {
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+    }
+  }
+}
+
 function print(title: string, m: Map<string, number>): void {
   console.log(`\n${title}`);
   for (const [k, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) {
@@ -62,3 +85,4 @@ function print(title: string, m: Map<string, number>): void {
 console.log(`profile ${positionals[0]}: ${(totalUs / 1e6).toFixed(1)} s sampled`);
 print('self time by function', byFunction);
 print('self time by file', byFile);
+print('total time (self + callees) by function, atrium and its dependencies only', inclusive);

@@ -84,7 +84,7 @@ function studyInstances(tenant: TenantId, n: number): NewInstance[] {
       out.push({
         tenant, studyUid: study, seriesUid: series, sopInstanceUid: sop, sopClassUid: sopClass,
         transferSyntaxUid: '1.2.840.10008.1.2.1', sha256: createHash('sha256').update(sop).digest('hex'),
-        size: 524_288 + 1_500, dataset, bulkData: { '7FE00010': { offset: 1_500, length: 524_288 } },
+        size: 524_288 + 1_500, part10Prefix: null, dataset, bulkData: { '7FE00010': { offset: 1_500, length: 524_288 } },
         pixel: { kind: 'native', tag: '7FE00010', value: { offset: 1_500, length: 524_288 }, numberOfFrames: 1,
           frameLength: 524_288, packedBits: false, bigEndian: false, bitsAllocated: 16 } as NewInstance['pixel'],
       });
@@ -147,9 +147,16 @@ function shapes(tenant: TenantId): Array<[string, () => QidoQuery]> {
       const m = month();
       return studyList(tenant, { '00080020': ['DA', `${m}01-${m}28`], '00080061': ['CS', 'CT\\MR'] });
     }],
-    ['PatientName=*X* + StudyDate year', () => studyList(tenant, {
-      '00100010': ['PN', `*${pick(FAMILY).slice(2, 4)}*`], '00080020': ['DA', `${month().slice(0, 4)}0101-${month().slice(0, 4)}1231`],
-    })],
+    ['PatientName=*X* + StudyDate year', () => {
+      const year = month().slice(0, 4);
+      return studyList(tenant, { '00100010': ['PN', `*${pick(FAMILY).slice(2, 4)}*`], '00080020': ['DA', `${year}0101-${year}1231`] });
+    }],
+    // Worst cases: nothing matches, so the whole tenant's study list index is scanned.
+    ['worst: PatientName=*QQ* (no match)', () => studyList(tenant, { '00100010': ['PN', `*Q${pick(GIVEN).slice(0, 1)}Q*`] })],
+    ['worst: PatientName=QQ fuzzy (no match)', () => studyList(tenant, { '00100010': ['PN', 'QQ'] }, { fuzzy: true })],
+    ['worst: PatientID=*X9* (no match)', () => studyList(tenant, { '00100020': ['LO', '*X9*'] })],
+    ['worst: StudyDescription=*ZZ* (no match)', () => studyList(tenant, { '00081030': ['LO', '*ZZ*'] })],
+    ['worst: ModalitiesInStudy=XA (no match)', () => studyList(tenant, { '00080061': ['CS', 'XA'] })],
   ];
 }
 

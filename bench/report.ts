@@ -20,6 +20,8 @@ export interface LineResult {
   readonly errors: Record<string, string[]>;
   /** medians[first target] / medians[second target]. */
   readonly ratio: number | null;
+  /** first/second within each round (paired, so slow drifts in machine load cancel). */
+  readonly roundRatios: number[];
 }
 
 export interface Report {
@@ -63,7 +65,11 @@ export function aggregate(lines: readonly Line[], targets: readonly string[], sa
     }
     const [a, b] = targets.map((t) => medians[t]);
     const ratio = a != null && b != null && b !== 0 ? a / b : null;
-    return { line, rounds, medians, errors, ratio };
+    const [ra, rb] = targets.map((t) => rounds[t] ?? []);
+    const roundRatios = (ra ?? [])
+      .map((v, i) => v / (rb?.[i] ?? Number.NaN))
+      .filter((v) => Number.isFinite(v));
+    return { line, rounds, medians, errors, ratio, roundRatios };
   });
 }
 
@@ -85,11 +91,16 @@ function cell(r: LineResult, t: TargetInfo): string {
 export function markdown(report: Report): string {
   const [a, b] = report.targets;
   const head = ['line', 'unit', ...report.targets.map((t) => t.name)];
-  if (a && b) head.push(`${a.name}/${b.name}`, 'better');
+  if (a && b) head.push(`${a.name}/${b.name}`, 'per-round range', 'better');
   const rows = [head, head.map(() => '---')];
   for (const r of report.lines) {
     const row = [r.line.label, r.line.unit, ...report.targets.map((t) => cell(r, t))];
-    if (a && b) row.push(r.ratio == null ? '—' : `${r.ratio.toFixed(2)}x`, r.line.better);
+    if (a && b) {
+      const lo = Math.min(...r.roundRatios);
+      const hi = Math.max(...r.roundRatios);
+      const range = r.roundRatios.length ? `${lo.toFixed(2)}–${hi.toFixed(2)}` : '—';
+      row.push(r.ratio == null ? '—' : `${r.ratio.toFixed(2)}x`, range, r.line.better);
+    }
     rows.push(row);
   }
   const m = report.machine;

@@ -47,7 +47,7 @@ function view(b: Uint8Array): DataView {
 /**
  * Converts one data set (the top level, or a sequence item). `charsets` is the
  * Specific Character Set inherited from the enclosing data set; an item's own
- * (0008,0005) replaces it for that item (PS3.5 6.1.2.5.1... and PS3.3 C.12.1.1.2).
+ * (0008,0005) replaces it for that item (PS3.3 C.12.1.1.2).
  * `pathPrefix` is '' at the top level, 'SEQTAG/ITEM/' inside items.
  */
 export function datasetToJson(
@@ -66,10 +66,12 @@ export function datasetToJson(
   // PS3.18 F.2: attributes in ascending tag order.
   const ordered = sorted ? elements : [...elements].sort((a, b) => a.tag - b.tag);
   const out: DicomJsonDataset = {};
+  let previous = -1;
   for (const el of ordered) {
     if ((el.tag & 0xffff) === 0) continue; // group lengths (PS3.5 7.2) describe the encoding, not the data
+    if (el.tag === previous) continue; // a repeated tag is malformed; the first one (stable sort) wins
+    previous = el.tag;
     const key = tagHex(el.tag);
-    if (out[key] !== undefined) continue; // a repeated tag is malformed; the first one wins
     out[key] = elementToJson(el, pathPrefix + key, cs, options);
   }
   return out;
@@ -177,8 +179,7 @@ function trim(s: string, vr: Vr): string {
 function strings(b: Uint8Array, vr: Vr, charsets: readonly string[]): DicomJsonValue[] {
   const text = CHARSET_VRS.has(vr) ? decodeString(b, charsets, vr === 'PN' ? 'pn' : 'text') : latin1(b);
   const parts = isMultiValuedStringVr(vr) ? text.split('\\') : [text];
-  if (parts.length === 1 && trim(parts[0] as string, vr) === '') return [];
-  return parts.map((raw) => {
+  const values = parts.map((raw) => {
     const s = trim(raw, vr);
     if (s === '') return null;
     switch (vr) {
@@ -198,4 +199,6 @@ function strings(b: Uint8Array, vr: Vr, charsets: readonly string[]): DicomJsonV
         return s;
     }
   });
+  // A lone empty value ('', padding, a PN of bare '^') is an empty element (PS3.18 F.2.5).
+  return values.length === 1 && values[0] === null ? [] : values;
 }

@@ -28,6 +28,7 @@ export interface EncapsulatedPixelData {
 }
 
 const HEAD_BYTES = 8;
+const MAX_BOT_BYTES = 4 * 4 * 1024 * 1024;
 
 function truncated(message: string): DicomReadError {
   return new DicomReadError('truncated', message);
@@ -35,9 +36,11 @@ function truncated(message: string): DicomReadError {
 
 /** Reads item headers from `valueOffset` (just after the Pixel Data element header). */
 export async function readEncapsulatedPixelData(w: FileWindow, valueOffset: number): Promise<EncapsulatedPixelData> {
+  // Small fragments come many to a block; past a large one, read just around the next header.
+  let block = 64 * 1024;
   const at = async (pos: number, n: number): Promise<number> => {
     const want = Math.min(n, w.size - pos);
-    if (!w.has(pos, want)) await w.ensure(pos, want);
+    if (!w.has(pos, want)) await w.ensure(pos, want, block);
     return pos - w.start;
   };
   if (valueOffset + 8 > w.size) throw truncated('Pixel Data ends before its Basic Offset Table item');
@@ -48,6 +51,8 @@ export async function readEncapsulatedPixelData(w: FileWindow, valueOffset: numb
   const botLength = w.view.getUint32(rel + 4, true);
   if (botLength === UNDEFINED_LENGTH) throw new DicomReadError('malformed', 'the Basic Offset Table item has undefined length');
   if (valueOffset + 8 + botLength > w.size) throw truncated('the Basic Offset Table runs past the end of the file');
+  // 4 bytes per frame: a longer table is a corrupt length, not worth reading into memory.
+  if (botLength > MAX_BOT_BYTES) throw new DicomReadError('malformed', `a Basic Offset Table of ${botLength} bytes`);
   rel = await at(valueOffset + 8, botLength);
   const basicOffsets: number[] = [];
   for (let i = 0; i + 4 <= botLength; i += 4) basicOffsets.push(w.view.getUint32(rel + i, true));
@@ -75,6 +80,7 @@ export async function readEncapsulatedPixelData(w: FileWindow, valueOffset: numb
       head: Uint8Array.prototype.slice.call(w.bytes, rel + 8, rel + 8 + headLength),
     });
     pos += 8 + length;
+    block = length >= 64 * 1024 ? 4096 : 64 * 1024;
   }
 }
 

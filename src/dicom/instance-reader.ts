@@ -3,9 +3,9 @@
  * Meta Information and the data set as DICOM JSON, the file byte ranges of bulk
  * data, and where each frame lies.
  *
- * Memory stays bounded by a window, not the file: small files are read whole;
- * larger ones through a window that starts at 256 KiB and grows only while a
- * single top-level element (outside Pixel Data) needs it. Pixel Data and other
+ * Memory stays bounded by a window, not the file: the first read is 64 KiB
+ * (the whole file when smaller), and the window grows only while a single
+ * top-level element (outside Pixel Data) needs it. Pixel Data and other
  * large binary values are skipped by their length; encapsulated Pixel Data is
  * walked item header by item header with positioned reads.
  */
@@ -15,7 +15,7 @@ import { datasetToJson, type JsonConversionOptions } from './dataset-to-json.js'
 import { DicomReadError } from './dicom-read-error.js';
 import { readEncapsulatedPixelData, type EncapsulatedPixelData } from './encapsulated-frames.js';
 import { FileWindow, NeedMoreBytes } from './file-window.js';
-import type { DicomJsonDataset } from './json-model.js';
+import type { DicomJsonDataset, Vr } from './json-model.js';
 import { pixelLayoutOf } from './pixel-layout-of.js';
 import type { ByteRange, PixelLayout } from './pixel-layout.js';
 import {
@@ -27,14 +27,30 @@ import {
   strayItemEnd,
   UNDEFINED_LENGTH,
   type RawElement,
+  type RawHeader,
   type RawReadContext,
 } from './raw-element-reader.js';
 import { getTransferSyntax, type TransferSyntax } from './transfer-syntax.js';
 
 export { DicomReadError, type DicomReadErrorReason } from './dicom-read-error.js';
 
+/**
+ * How the file begins. Some real files lack the preamble, or the whole File
+ * Meta Information ("bare" data sets from old ACR-NEMA era writers); they are
+ * kept unchanged and given a synthesized header when retrieved.
+ */
+export type FileFormat =
+  | 'part10'
+  /** "DICM" and the meta group at byte 0. */
+  | 'no-preamble'
+  /** The meta group at byte 0, no "DICM". */
+  | 'no-preamble-no-dicm'
+  /** The data set at byte 0. */
+  | 'bare-data-set';
+
 export interface InstanceInfo {
-  /** From (0002,0010). */
+  fileFormat: FileFormat;
+  /** From (0002,0010); for a bare data set, the syntax its first element shows. */
   transferSyntaxUid: string;
   /** Group 0002 as DICOM JSON (binary values inline). */
   meta: DicomJsonDataset;
@@ -55,13 +71,13 @@ export interface ReadInstanceOptions {
   bulkDataUri: (tagPath: string) => string;
   /** Binary values up to this many bytes are InlineBinary (default 1024). */
   inlineBinaryMaxBytes?: number;
-  /** First window size for files too large to read whole (default 256 KiB); tests shrink it. */
+  /** First read and smallest window, in bytes (default 64 KiB); tests shrink it to exercise refills. */
   windowBytes?: number;
 }
 
 const PREAMBLE = 128;
-const WHOLE_FILE_MAX = 2 * 1024 * 1024;
-const DEFAULT_WINDOW = 256 * 1024;
+/** The first read; a typical header fits, and the bulk after it is not read at all. */
+const DEFAULT_WINDOW = 64 * 1024;
 /** The most one top-level element outside Pixel Data (a long sequence, a big string) may need at once. */
 const MAX_ELEMENT_WINDOW = 64 * 1024 * 1024;
 /** Deflated data sets are inflated in memory; larger ones are refused rather than risk memory. */
@@ -87,127 +103,196 @@ export async function readInstance(path: string, options: ReadInstanceOptions): 
   }
 }
 
+function uidOf(el: RawElement): string {
+  return el.value ? Buffer.from(el.value.buffer, el.value.byteOffset, el.value.byteLength).toString('latin1').replace(/[\0 ]+$/, '').trim() : '';
+}
+
 function isIoError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
+function hasDicmAt(b: Uint8Array, at: number): boolean {
+  return b[at] === 0x44 && b[at + 1] === 0x49 && b[at + 2] === 0x43 && b[at + 3] === 0x4d;
+}
+
+const isUpper = (c: number | undefined) => c !== undefined && c >= 0x41 && c <= 0x5a;
+
+/**
+ * The transfer syntax a bare data set (no meta header) is written in, read off
+ * its first element, which must be in a low even group (0008 in practice):
+ * an uppercase VR after the tag means explicit VR.
+ */
+function guessBareSyntax(b: Uint8Array): string | undefined {
+  if (b.length < 8) return undefined;
+  const groupLE = b[0]! | (b[1]! << 8);
+  const groupBE = (b[0]! << 8) | b[1]!;
+  const explicit = isUpper(b[4]) && isUpper(b[5]);
+  if (groupLE >= 0x0002 && groupLE <= 0x0010 && groupLE % 2 === 0) {
+    return explicit ? '1.2.840.10008.1.2.1' : '1.2.840.10008.1.2';
+  }
+  if (groupBE >= 0x0002 && groupBE <= 0x0010 && groupBE % 2 === 0 && explicit) return '1.2.840.10008.1.2.2';
+  return undefined;
+}
+
 async function readPart10(w: FileWindow, options: ReadInstanceOptions): Promise<InstanceInfo> {
-  if (w.size < PREAMBLE + 4 + 8) throw new DicomReadError('not-part10', `a ${w.size}-byte file cannot hold a preamble, "DICM" and File Meta Information`);
-  await w.load(0, options.windowBytes ?? (w.size <= WHOLE_FILE_MAX ? w.size : DEFAULT_WINDOW));
-  await w.ensure(0, PREAMBLE + 4);
+  const minWindow = options.windowBytes ?? DEFAULT_WINDOW;
+  await w.load(0, minWindow);
+  await w.ensure(0, Math.min(w.size, PREAMBLE + 4));
   const b = w.bytes;
-  if (b[128] !== 0x44 || b[129] !== 0x49 || b[130] !== 0x43 || b[131] !== 0x4d) {
-    throw new DicomReadError('not-part10', 'no "DICM" prefix after a 128-byte preamble (PS3.10 7.1)');
+  let metaStart = PREAMBLE + 4;
+  let fileFormat: FileFormat = 'part10';
+  if (w.size < PREAMBLE + 4 + 8 || !hasDicmAt(b, PREAMBLE)) {
+    if (hasDicmAt(b, 0)) {
+      fileFormat = 'no-preamble';
+      metaStart = 4;
+    } else if (w.size >= 8 && b[0] === 0x02 && b[1] === 0x00 && isUpper(b[4]) && isUpper(b[5])) {
+      fileFormat = 'no-preamble-no-dicm';
+      metaStart = 0;
+    } else {
+      const guessed = guessBareSyntax(b);
+      if (!guessed) throw new DicomReadError('not-part10', 'neither a Part 10 file ("DICM" after a 128-byte preamble, PS3.10 7.1) nor a bare data set');
+      return readDataSetOnly(w, { pos: 0 }, guessed, {}, 'bare-data-set', options, minWindow);
+    }
   }
 
   // PS3.10 7.1: the File Meta Information is always Explicit VR Little Endian.
   const metaCtx: RawReadContext = { explicitVr: true, littleEndian: true, captureBinaryMax: Infinity };
   const metaElements: RawElement[] = [];
-  let pos = PREAMBLE + 4;
+  const cursor = { pos: metaStart };
+  // The meta group ends where group 0002 does: its group length is not always
+  // there, nor right. A deflated data set is the exception (see below).
+  let metaEnd = Infinity;
   let groupLengthEnd: number | undefined;
-  while (pos + 8 <= w.size) {
-    await w.ensure(pos, 8);
-    if (w.view.getUint16(pos - w.start, true) !== 0x0002) break;
-    const at = pos;
-    const el = await inWindow(w, at, () => readRawElement(w, at, metaCtx, 0));
-    if (el.tag === GROUP_LENGTH_0002 && el.value?.length === 4) {
-      groupLengthEnd = el.end + new DataView(el.value.buffer, el.value.byteOffset, 4).getUint32(0, true);
+  await untilDone(w, cursor, minWindow, () => {
+    while (cursor.pos < metaEnd && cursor.pos + 8 <= w.size && w.require(cursor.pos, 2) && w.view.getUint16(cursor.pos - w.start, true) === 0x0002) {
+      const el = readRawElement(w, cursor.pos, metaCtx, 0);
+      metaElements.push(el);
+      cursor.pos = el.end;
+      if (el.tag === GROUP_LENGTH_0002 && el.value?.length === 4) {
+        groupLengthEnd = el.end + new DataView(el.value.buffer, el.value.byteOffset, 4).getUint32(0, true);
+      }
+      // PS3.5 A.5: after the meta group of a deflated file comes the deflate
+      // stream, whose first bytes may look like a group 0002 tag: stop at the
+      // group length there.
+      if (el.tag === TRANSFER_SYNTAX_UID && groupLengthEnd !== undefined && getTransferSyntax(uidOf(el))?.deflated) metaEnd = groupLengthEnd;
     }
-    metaElements.push(el);
-    pos = el.end;
-  }
+  });
   if (metaElements.length === 0) throw new DicomReadError('not-part10', 'no File Meta Information (group 0002) after "DICM"');
   const tsElement = metaElements.find((e) => e.tag === TRANSFER_SYNTAX_UID);
-  const uid = tsElement?.value ? Buffer.from(tsElement.value).toString('latin1').replace(/[\0 ]+$/, '').trim() : '';
+  const uid = tsElement ? uidOf(tsElement) : '';
   if (uid === '') throw new DicomReadError('malformed', 'the File Meta Information has no Transfer Syntax UID (0002,0010)');
   const ts = getTransferSyntax(uid);
   if (!ts) throw new DicomReadError('unsupported-syntax', `unknown Transfer Syntax UID ${uid}`);
   const meta = datasetToJson(metaElements, { bulkDataUri: options.bulkDataUri, inlineBinaryMaxBytes: Infinity, bulkData: null });
 
   if (ts.deflated) {
-    // PS3.5 A.5: everything after the meta group is one raw deflate stream. Trust
-    // the group length here: deflated bytes may look like a group 0002 tag.
-    const dataset = await readDeflated(w, groupLengthEnd ?? pos, options);
-    return { transferSyntaxUid: uid, meta, dataset, bulkData: {}, pixel: null };
+    const dataset = await readDeflated(w, groupLengthEnd ?? cursor.pos, options);
+    return { fileFormat, transferSyntaxUid: uid, meta, dataset, bulkData: {}, pixel: null };
   }
+  return readDataSetOnly(w, cursor, uid, meta, fileFormat, options, minWindow);
+}
 
+/** The data set from cursor.pos on (the meta group already read, if any). */
+async function readDataSetOnly(
+  w: FileWindow,
+  cursor: { pos: number },
+  uid: string,
+  meta: DicomJsonDataset,
+  fileFormat: FileFormat,
+  options: ReadInstanceOptions,
+  minWindow: number,
+): Promise<InstanceInfo> {
+  const ts = getTransferSyntax(uid)!;
   const bulkData: Record<string, ByteRange> = {};
   const inlineMax = options.inlineBinaryMaxBytes ?? 1024;
-  const { elements, encapsulated } = await readDataSet(w, pos, ts, inlineMax);
+  const { elements, encapsulated } = await readDataSet(w, cursor, ts, inlineMax, minWindow);
   const dataset = datasetToJson(elements, { bulkDataUri: options.bulkDataUri, inlineBinaryMaxBytes: inlineMax, bulkData });
   const pixelElement = elements.find((e) => isPixelDataTag(e.tag));
   // An empty Pixel Data value holds no frames to serve (seen from real modalities).
   const pixel = pixelElement && pixelElement.length > 0 ? pixelLayoutOf(pixelElement, dataset, elements, ts, encapsulated) : null;
-  return { transferSyntaxUid: uid, meta, dataset, bulkData, pixel };
+  return { fileFormat, transferSyntaxUid: uid, meta, dataset, bulkData, pixel };
 }
 
 /**
- * Runs a synchronous parse step that starts at `pos`; when it runs off the
- * window, re-reads a window starting at `pos` (at least twice as large) and
- * runs it again.
+ * Runs a synchronous parse step, which moves cursor.pos past whole elements
+ * only. When the step runs off the window, a window starting at cursor.pos (at
+ * least twice what was held from there) is read, and the step runs again: the
+ * common case, a header inside the first window, never waits on a promise per
+ * element.
  */
-async function inWindow<T>(w: FileWindow, pos: number, step: () => T): Promise<T> {
-  let span = Math.max(w.end - pos, 0);
+async function untilDone<T>(w: FileWindow, cursor: { pos: number }, minWindow: number, step: () => T): Promise<T> {
   for (;;) {
     try {
       return step();
     } catch (e) {
       if (!(e instanceof NeedMoreBytes)) throw e;
+      const pos = cursor.pos;
       const needed = e.needed - pos;
       if (needed > MAX_ELEMENT_WINDOW) {
         throw new DicomReadError('malformed', `the element at offset ${pos} needs ${needed} bytes at once; atrium reads at most ${MAX_ELEMENT_WINDOW} outside Pixel Data`);
       }
-      span = Math.min(Math.max(needed, span * 2, 4096), MAX_ELEMENT_WINDOW);
-      await w.load(pos, span);
+      const held = pos >= w.start ? Math.max(w.end - pos, 0) : 0;
+      await w.load(pos, Math.min(Math.max(needed, held * 2, minWindow), MAX_ELEMENT_WINDOW));
       if (!w.has(pos, Math.min(needed, w.size - pos))) throw new DicomReadError('truncated', `the file ended while reading offset ${pos}`);
     }
   }
 }
 
-/** The top-level data set from `start`; Pixel Data is located, never read. */
-async function readDataSet(
-  w: FileWindow,
-  start: number,
-  ts: TransferSyntax,
-  inlineMax: number,
-): Promise<{ elements: RawElement[]; encapsulated: EncapsulatedPixelData | undefined }> {
-  const ctx: RawReadContext = { explicitVr: ts.explicitVr, littleEndian: ts.littleEndian, captureBinaryMax: inlineMax };
-  const elements: RawElement[] = [];
-  let encapsulated: EncapsulatedPixelData | undefined;
-  let pos = start;
+/**
+ * Reads top-level elements from cursor.pos into `elements` until the end of the
+ * data set, or until a Pixel Data element, whose header it returns unread.
+ */
+function readUntilPixelData(w: FileWindow, cursor: { pos: number }, ctx: RawReadContext, elements: RawElement[]): RawHeader | undefined {
   // Fewer than 8 trailing bytes cannot be an element: padding some writers leave; ignored.
-  while (pos + 8 <= w.size) {
-    const at = pos;
-    const h = await inWindow(w, at, () => readRawHeader(w, at, ctx));
+  while (cursor.pos + 8 <= w.size) {
+    const h = readRawHeader(w, cursor.pos, ctx);
     const skipTo = strayItemEnd(h);
     if (skipTo !== undefined) {
       // An item with no sequence header, or a stray delimiter: nothing to attach it to.
-      if (skipTo > w.size) throw new DicomReadError('truncated', `item at offset ${at} runs past the end of the file`);
-      pos = skipTo;
+      if (skipTo > w.size) throw new DicomReadError('truncated', `item at offset ${cursor.pos} runs past the end of the file`);
+      cursor.pos = skipTo;
       continue;
     }
-    if (isPixelDataTag(h.tag) && h.vr !== null) {
-      const el: RawElement = { tag: h.tag, vr: h.vr, offset: h.offset, length: h.length, end: h.offset + h.length, undefinedLength: false, littleEndian: ts.littleEndian, value: undefined, items: undefined };
-      if (h.length === UNDEFINED_LENGTH) {
-        encapsulated = await readEncapsulatedPixelData(w, h.offset);
-        el.length = encapsulated.value.length;
-        el.end = encapsulated.end;
-        el.undefinedLength = true;
-      } else if (el.end > w.size) {
-        throw new DicomReadError('truncated', `Pixel Data of ${h.length} bytes at offset ${h.offset} runs past the end of the file (${w.size} bytes)`);
-      }
-      elements.push(el);
-      pos = el.end;
-      continue;
-    }
-    const el = await inWindow(w, at, () => readRawElementBody(w, h, ctx, 0));
-    pos = el.end;
+    if (isPixelDataTag(h.tag) && h.vr !== null) return h;
+    const el = readRawElementBody(w, h, ctx, 0);
+    cursor.pos = el.end;
     // Group 0002 belongs to the meta header only; PS3.10 7.2 says to ignore trailing padding.
     if (el.tag >>> 16 === 0x0002 || el.tag === DATA_SET_TRAILING_PADDING) continue;
     notePixelRepresentation(el, ctx);
     elements.push(el);
   }
-  return { elements, encapsulated };
+  return undefined;
+}
+
+/** The top-level data set from cursor.pos; Pixel Data is located, never read. */
+async function readDataSet(
+  w: FileWindow,
+  cursor: { pos: number },
+  ts: TransferSyntax,
+  inlineMax: number,
+  minWindow: number,
+): Promise<{ elements: RawElement[]; encapsulated: EncapsulatedPixelData | undefined }> {
+  const ctx: RawReadContext = { explicitVr: ts.explicitVr, littleEndian: ts.littleEndian, captureBinaryMax: inlineMax };
+  const elements: RawElement[] = [];
+  let encapsulated: EncapsulatedPixelData | undefined;
+  for (;;) {
+    const h = await untilDone(w, cursor, minWindow, () => readUntilPixelData(w, cursor, ctx, elements));
+    if (h === undefined) return { elements, encapsulated };
+    const el: RawElement = {
+      tag: h.tag, vr: h.vr as Vr, offset: h.offset, length: h.length, end: h.offset + h.length,
+      undefinedLength: false, littleEndian: ts.littleEndian, value: undefined, items: undefined,
+    };
+    if (h.length === UNDEFINED_LENGTH) {
+      encapsulated = await readEncapsulatedPixelData(w, h.offset);
+      el.length = encapsulated.value.length;
+      el.end = encapsulated.end;
+      el.undefinedLength = true;
+    } else if (el.end > w.size) {
+      throw new DicomReadError('truncated', `Pixel Data of ${h.length} bytes at offset ${h.offset} runs past the end of the file (${w.size} bytes)`);
+    }
+    elements.push(el);
+    cursor.pos = el.end;
+  }
 }
 
 /** Inflates the data set and converts it with every value inline: no offset in it is a file offset. */
@@ -227,16 +312,14 @@ async function readDeflated(w: FileWindow, start: number, options: ReadInstanceO
     }
   }
   const src = FileWindow.overBuffer(inflated);
-  const ts = getTransferSyntax('1.2.840.10008.1.2.1') as TransferSyntax;
-  const ctx: RawReadContext = { explicitVr: ts.explicitVr, littleEndian: true, captureBinaryMax: Infinity };
+  const ctx: RawReadContext = { explicitVr: true, littleEndian: true, captureBinaryMax: Infinity };
   const elements: RawElement[] = [];
-  let pos = 0;
-  while (pos + 8 <= src.size) {
-    const el = readRawElement(src, pos, ctx, 0);
-    pos = el.end;
-    if (el.tag >>> 16 === 0x0002 || el.tag === DATA_SET_TRAILING_PADDING) continue;
-    notePixelRepresentation(el, ctx);
+  const cursor = { pos: 0 };
+  // The whole stream is in memory, so nothing ever needs a refill; Pixel Data is read like any value.
+  for (let h = readUntilPixelData(src, cursor, ctx, elements); h !== undefined; h = readUntilPixelData(src, cursor, ctx, elements)) {
+    const el = readRawElementBody(src, h, ctx, 0);
     elements.push(el);
+    cursor.pos = el.end;
   }
   const conversion: JsonConversionOptions = { bulkDataUri: options.bulkDataUri, inlineBinaryMaxBytes: Infinity, bulkData: null };
   return datasetToJson(elements, conversion);

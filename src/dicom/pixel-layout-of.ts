@@ -45,6 +45,13 @@ export function pixelLayoutOf(
 ): PixelLayout {
   const frames = numberOfFrames(ds);
   const value = { offset: pixel.offset, length: pixel.length };
+  if (ts.encapsulated !== (encapsulated !== undefined)) {
+    // Frames could only be served as something they are not.
+    throw new DicomReadError(
+      'malformed',
+      `Pixel Data is ${encapsulated ? '' : 'not '}encapsulated under ${ts.name}, which says otherwise (PS3.5 A.4)`,
+    );
+  }
   if (encapsulated) {
     return {
       kind: 'encapsulated',

@@ -75,8 +75,17 @@ const VRS: ReadonlySet<string> = new Set<Vr>([
 
 const IMPLICIT_LE: Omit<RawReadContext, 'captureBinaryMax'> = { explicitVr: false, littleEndian: true };
 
+/** Tags seen so far, as JSON keys: a data set's tags repeat from file to file. */
+const TAG_HEX = new Map<number, string>();
+
+/** 0x0020000d → '0020000D' (PS3.18 F.2: the JSON key of a tag). */
 export function tagHex(tag: number): string {
-  return tag.toString(16).toUpperCase().padStart(8, '0');
+  let hex = TAG_HEX.get(tag);
+  if (hex === undefined) {
+    hex = tag.toString(16).toUpperCase().padStart(8, '0');
+    if (TAG_HEX.size < 65536) TAG_HEX.set(tag, hex); // bounded: private tags are unbounded in number
+  }
+  return hex;
 }
 
 export function isPixelDataTag(tag: number): boolean {
@@ -95,8 +104,9 @@ function malformed(message: string): DicomReadError {
 
 /**
  * The VR an implicit VR element has (PS3.5 7.1.3 leaves it to the dictionary):
- * unknown and private elements are UN; "OB or OW" is OW and "US or SS" follows
- * Pixel Representation (PS3.5 A.1 c, and PS3.3 C.7.6.3.1 for the US/SS pairs).
+ * unknown and private elements are UN (private creators LO, PS3.5 7.8.1);
+ * "OB or OW" is OW, as PS3.5 A.1 encodes them in Implicit VR; "US or SS"
+ * follows Pixel Representation (0028,0103), which these attributes depend on.
  */
 function dictionaryVr(tag: number, ctx: Omit<RawReadContext, 'captureBinaryMax'>): Vr | undefined {
   const entry = lookupTag(tagHex(tag));

@@ -14,6 +14,12 @@ export interface NewInstance {
   /** SHA-256 of the stored bytes, lower-case hex. Also the blob key within the tenant. */
   sha256: string;
   size: number;
+  /**
+   * Bytes that, prepended to the stored file, make it valid Part 10 (PS3.10 7.1):
+   * null when it already is; a preamble, or a preamble + "DICM" + File Meta
+   * Information, for files received without them. The stored bytes stay as received.
+   */
+  part10Prefix: Buffer | null;
   /** The instance as DICOM JSON (no group 0002); BulkDataURIs relative to the DICOMweb root. */
   dataset: DicomJsonDataset;
   /** Byte ranges of every element given a BulkDataURI, keyed by the URI's tag path. */
@@ -30,6 +36,7 @@ export interface InstanceRecord {
   transferSyntaxUid: Uid;
   sha256: string;
   size: number;
+  part10Prefix: Buffer | null;
   pixel: PixelLayout | null;
   bulkData: Record<string, ByteRange>;
 }

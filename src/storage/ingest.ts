@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { DicomJsonDataset } from '../dicom/json-model.js';
 import { DicomReadError, readInstance } from '../dicom/instance-reader.js';
 import { getTransferSyntax } from '../dicom/transfer-syntax.js';
+import { part10Prefix } from '../dicom/file-meta.js';
 import type { BlobStore } from './blob-store.js';
 import { spoolToTemp } from './files/spool.js';
 import type { DuplicatePolicy, IndexStore } from './index-store.js';
@@ -63,6 +64,7 @@ export class Ingest {
           ...ref,
           sha256: spooled.sha256,
           size: spooled.size,
+          part10Prefix: part10Prefix(info.fileFormat, ref),
           dataset: info.dataset,
           bulkData: info.bulkData,
           pixel: info.pixel,

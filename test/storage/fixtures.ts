@@ -74,6 +74,7 @@ export function instance(spec: InstanceSpec): NewInstance {
     transferSyntaxUid: '1.2.840.10008.1.2.1',
     sha256: createHash('sha256').update(content).digest('hex'),
     size: content.length,
+    part10Prefix: null,
     dataset,
     bulkData: { '7FE00010': { offset: 1000, length: 512 * 512 * 2 } },
     pixel: null,

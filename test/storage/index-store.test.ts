@@ -156,6 +156,8 @@ for (const { name, open } of STORES) {
         expect(series('3').map((m) => value(m, '0020000E'))).toEqual(['3.1', '3.2']);
         const instances = store.query(qido('instance', {}, { studyUid: '3', seriesUid: '3.1' })).matches;
         expect(instances.map((m) => value(m, '00080018'))).toEqual(['3.1.9', '3.1.10']);
+        const inStudy = store.query(qido('instance', {}, { studyUid: '3' })).matches;
+        expect(inStudy.map((m) => value(m, '00080018'))).toEqual(['3.1.9', '3.1.10', '3.2.1', '3.2.2']);
         const listed = store.listInstances(TENANT_A, { studyUid: '3' }).map((r) => r.sopInstanceUid);
         expect(listed).toEqual(['3.1.9', '3.1.10', '3.2.1', '3.2.2']);
       });

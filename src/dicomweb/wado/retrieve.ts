@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { IndexStore, InstanceRecord } from '../../storage/index-store.js';
@@ -36,11 +37,12 @@ export function retrieveHandler(deps: RetrieveDeps) {
       chosen.push({ record, rep });
     }
     const first = chosen[0]!.rep;
-    const path = (record: InstanceRecord) => deps.blobs.path(request.tenant, record.sha256);
+    const body = (record: InstanceRecord) => part10Body(deps.blobs.path(request.tenant, record.sha256), record.part10Prefix);
+    const length = (record: InstanceRecord) => record.size + (record.part10Prefix?.length ?? 0);
     if (first.partType === undefined) {
       const { record } = chosen[0]!;
-      reply.header('Content-Length', record.size);
-      return reply.type(partContentType(first)).send(createReadStream(path(record)));
+      reply.header('Content-Length', length(record));
+      return reply.type(partContentType(first)).send(body(record));
     }
     // The top-level transfer-syntax is stated only when every part shares it.
     const syntaxes = new Set(chosen.map((c) => c.rep.transferSyntax));
@@ -55,11 +57,23 @@ export function retrieveHandler(deps: RetrieveDeps) {
         for (const { record, rep } of chosen) {
           yield {
             contentType: partContentType(rep),
-            headers: { 'Content-Length': String(record.size) },
-            body: createReadStream(path(record)),
+            headers: { 'Content-Length': String(length(record)) },
+            body: body(record),
           };
         }
       })(),
     );
   };
+}
+
+/** The stored bytes, behind the synthesized preamble/meta of a file received without them. */
+function part10Body(path: string, prefix: Buffer | null): Readable {
+  if (prefix === null) return createReadStream(path);
+  return Readable.from(
+    (async function* () {
+      yield prefix;
+      yield* createReadStream(path);
+    })(),
+    { objectMode: false },
+  );
 }

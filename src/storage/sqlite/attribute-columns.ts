@@ -119,6 +119,13 @@ export function storageColumns(attribute: AttributeColumn): string[] {
 /** Table aliases in queries, also the prefixes of result columns. */
 export const ALIAS: Readonly<Record<QueryLevel, 'st' | 'se' | 'i'>> = { study: 'st', series: 'se', instance: 'i' };
 
+/** The columns a result needs to rebuild the attribute (not the match-only `_fuzzy` / `_key` twins). */
+export function outputColumns(attribute: AttributeColumn): string[] {
+  const c = attribute.column;
+  if (attribute.match === 'person-name') return [c, `${c}_ideographic`, `${c}_phonetic`];
+  return [c];
+}
+
 export const LEVEL_DEPTH: Readonly<Record<QueryLevel, number>> = { study: 0, series: 1, instance: 2 };
 
 /**

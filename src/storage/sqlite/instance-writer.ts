@@ -111,7 +111,8 @@ function levelValues(level: 'study' | 'series', instance: NewInstance): ColumnVa
   return values;
 }
 
-function instanceValues(instance: NewInstance): ColumnValues {
+/** Instance columns; better-sqlite3 binds the prefix Buffer as a BLOB. */
+function instanceValues(instance: NewInstance): Record<string, string | number | Buffer | null> {
   return {
     ...columnValuesFrom('instance', instance.dataset),
     sop_instance_uid: instance.sopInstanceUid,
@@ -119,6 +120,7 @@ function instanceValues(instance: NewInstance): ColumnValues {
     transfer_syntax_uid: instance.transferSyntaxUid,
     sha256: instance.sha256,
     size: instance.size,
+    part10_prefix: instance.part10Prefix,
     pixel_layout: instance.pixel === null ? null : JSON.stringify(instance.pixel),
     bulk_data: JSON.stringify(instance.bulkData),
     metadata: JSON.stringify(instance.dataset),
@@ -137,6 +139,7 @@ const INSTANCE_COLUMNS = [
   'transfer_syntax_uid',
   'sha256',
   'size',
+  'part10_prefix',
   'pixel_layout',
   'bulk_data',
   'metadata',

@@ -45,7 +45,16 @@ const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   CREATE UNIQUE INDEX studies_uid ON studies (tenant, study_uid);
-  CREATE INDEX studies_date ON studies (tenant, study_date, study_time);
+  -- The study list index: walked newest first, and wide enough that the keys a
+  -- study list filters on (OHIF sends *value* on names, IDs, accession numbers and
+  -- descriptions, which no B-tree can seek) are tested in the index itself; the
+  -- table row is read only for matches. A filter matching nothing scans 50,000
+  -- entries in a few milliseconds instead of 50,000 table rows in tens.
+  CREATE INDEX studies_list ON studies (
+    tenant, study_date, study_time,
+    patient_name, patient_name_ideographic, patient_name_phonetic, patient_name_fuzzy,
+    patient_id, accession_number, study_description, modalities
+  );
   CREATE INDEX studies_patient_id ON studies (tenant, patient_id);
   CREATE INDEX studies_accession ON studies (tenant, accession_number);
   CREATE INDEX studies_patient_name ON studies (tenant, patient_name);
@@ -98,6 +107,9 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX instances_series ON instances (tenant, series_pk, instance_number);
   CREATE INDEX instances_study_class ON instances (tenant, study_pk, sop_class_uid);
   `,
+  // Files stored without preamble or File Meta Information get these bytes
+  // prepended when retrieved, so clients always receive valid Part 10.
+  `ALTER TABLE instances ADD COLUMN part10_prefix BLOB;`,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

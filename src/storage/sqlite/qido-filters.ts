@@ -43,14 +43,17 @@ export function filterCondition(
       return textCondition(ref(c), onlyValues(attribute, key), predicates);
     case 'person-name':
       return personNameCondition(attribute, onlyValues(attribute, key), fuzzy, predicates, ref);
-    case 'series-modality': {
-      // ModalitiesInStudy matches when any series of the study matches (PS3.18 10.6.1.2).
-      const inner = textCondition(sql.ref('m.modality'), onlyValues(attribute, key), predicates);
-      return sql<SqlBool>`EXISTS (SELECT 1 FROM series AS m WHERE m.tenant = st.tenant AND m.study_pk = st.pk AND ${inner})`;
-    }
+    case 'series-modality':
     case 'instance-sop-class': {
-      const inner = textCondition(sql.ref('x.sop_class_uid'), onlyValues(attribute, key), predicates);
-      return sql<SqlBool>`EXISTS (SELECT 1 FROM instances AS x WHERE x.tenant = st.tenant AND x.study_pk = st.pk AND ${inner})`;
+      // ModalitiesInStudy / SOPClassesInStudy match when any series / instance of the
+      // study matches (PS3.18 10.6.1.2). Values are tested against the study's sorted
+      // list column, which the writer keeps equal to its series and instances: it is
+      // in the study list index, where an EXISTS probe per study costs ~30x more.
+      const values = onlyValues(attribute, key);
+      if (values.kind !== 'wildcard') return or(valuesOf(values).map((v) => predicates.listContains(ref(c), v)));
+      if (attribute.match === 'instance-sop-class') throw mismatch(attribute, key);
+      const inner = predicates.wildcard(sql.ref('m.modality'), values.pattern);
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM series AS m WHERE m.tenant = st.tenant AND m.study_pk = st.pk AND ${inner})`;
     }
     case 'none':
       throw mismatch(attribute, key);

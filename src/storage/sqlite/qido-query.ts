@@ -1,7 +1,16 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Tag } from '../../dicom/json-model.js';
 import type { QidoQuery, QueryLevel } from '../index-store.js';
-import { ALIAS, CONSTANT_ATTRIBUTES, LEVEL_DEPTH, MODULE_TAGS, attributesOf, findAttribute, storageColumns, type AttributeColumn } from './attribute-columns.js';
+import {
+  ALIAS,
+  CONSTANT_ATTRIBUTES,
+  LEVEL_DEPTH,
+  MODULE_TAGS,
+  attributesOf,
+  findAttribute,
+  outputColumns,
+  type AttributeColumn,
+} from './attribute-columns.js';
 import { filterCondition } from './qido-filters.js';
 import type { MatchPredicates } from './sqlite-predicates.js';
 import type { CompiledQuery, IndexDatabase } from './schema.js';
@@ -77,12 +86,12 @@ export function compileQido(db: Kysely<IndexDatabase>, predicates: MatchPredicat
   let query = fromClause(db, q.level)
     .select(
       selected.flatMap((a) =>
-        storageColumns(a).map((c) => sql.ref(`${ALIAS[a.level]}.${c}`).as(`${ALIAS[a.level]}_${c}`)),
+        outputColumns(a).map((c) => sql.ref(`${ALIAS[a.level]}.${c}`).as(`${ALIAS[a.level]}_${c}`)),
       ),
     )
     .select(sql.ref(`${ALIAS[q.level]}.pk`).as('match_pk'));
   query = query.where((eb) => eb.and(conditions));
-  for (const [column, direction] of ORDER[q.level]) query = query.orderBy(sql.ref(column), direction);
+  for (const [column, direction] of orderOf(q)) query = query.orderBy(sql.ref(column), direction);
   // One row past the page tells whether the result is truncated (PS3.18 10.6.3.2).
   query = query.limit(Math.max(0, q.limit) + 1).offset(Math.max(0, q.offset));
 
@@ -127,24 +136,34 @@ function defaultColumns(q: QidoQuery): AttributeColumn[] {
 const UNIQUE_KEY: Readonly<Record<QueryLevel, Tag>> = { study: '0020000D', series: '0020000E', instance: '00080018' };
 
 /**
- * Stable orders: studies newest first (study date and time, then insertion),
- * series and instances by their numbers, then insertion (primary key).
+ * Stable orders, each ending in primary keys so pages never overlap:
+ * studies newest first (study date and time, then latest stored); series and
+ * instances by their numbers within their parent. Without a parent in the
+ * path, series and instances are grouped by parent in storage order, which
+ * the (tenant, study_pk, series_number) and (tenant, series_pk,
+ * instance_number) indexes deliver without sorting the whole tenant.
  */
-const ORDER: Readonly<Record<QueryLevel, ReadonlyArray<[string, 'asc' | 'desc']>>> = {
-  study: [
-    ['st.study_date', 'desc'],
-    ['st.study_time', 'desc'],
-    ['st.pk', 'desc'],
-  ],
-  series: [
+function orderOf(q: QidoQuery): ReadonlyArray<[string, 'asc' | 'desc']> {
+  if (q.level === 'study') {
+    return [
+      ['st.study_date', 'desc'],
+      ['st.study_time', 'desc'],
+      ['st.pk', 'desc'],
+    ];
+  }
+  const series: Array<[string, 'asc' | 'desc']> = [
     ['se.series_number', 'asc'],
     ['se.pk', 'asc'],
-  ],
-  instance: [
+  ];
+  if (q.level === 'series') return q.studyUid !== undefined ? series : [['se.study_pk', 'asc'], ...series];
+  const instances: Array<[string, 'asc' | 'desc']> = [
     ['i.instance_number', 'asc'],
     ['i.pk', 'asc'],
-  ],
-};
+  ];
+  if (q.seriesUid !== undefined) return instances;
+  if (q.studyUid !== undefined) return [...series, ...instances];
+  return [['i.series_pk', 'asc'], ...instances];
+}
 
 function fromClause(db: Kysely<IndexDatabase>, level: QueryLevel) {
   if (level === 'study') return db.selectFrom('studies as st');

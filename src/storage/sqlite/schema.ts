@@ -77,6 +77,8 @@ export interface InstancesTable {
   size: number;
   /** JSON text of PixelLayout, or NULL. */
   pixel_layout: string | null;
+  /** Preamble (and "DICM" and meta) to prepend on retrieval; null for Part 10 files. */
+  part10_prefix: Buffer | null;
   /** JSON text of Record<string, ByteRange>. */
   bulk_data: string;
   /** The instance's DICOM JSON text, served as WADO-RS metadata. */

@@ -30,6 +30,7 @@ interface InstanceRow {
   transfer_syntax_uid: string;
   sha256: string;
   size: number;
+  part10_prefix: Buffer | null;
   pixel_layout: string | null;
   bulk_data: string;
 }
@@ -95,6 +96,7 @@ export class SqliteIndexStore implements IndexStore {
         'i.transfer_syntax_uid',
         'i.sha256',
         'i.size',
+        'i.part10_prefix',
         'i.pixel_layout',
         'i.bulk_data',
       ])
@@ -107,6 +109,7 @@ export class SqliteIndexStore implements IndexStore {
       transferSyntaxUid: r.transfer_syntax_uid,
       sha256: r.sha256,
       size: r.size,
+      part10Prefix: r.part10_prefix,
       pixel: r.pixel_layout === null ? null : (JSON.parse(r.pixel_layout) as PixelLayout),
       bulkData: JSON.parse(r.bulk_data) as Record<string, ByteRange>,
     }));

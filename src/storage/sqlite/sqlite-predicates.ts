@@ -12,6 +12,8 @@ export interface MatchPredicates {
   wildcardIgnoreCase(column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool>;
   /** Case-insensitive equality, for PN component groups (C.2.2.2.1 allows it). */
   equalsIgnoreCase(column: RawBuilder<unknown>, value: string): RawBuilder<SqlBool>;
+  /** True when a backslash-separated list column (ModalitiesInStudy, ...) holds `value` as one of its values. */
+  listContains(column: RawBuilder<unknown>, value: string): RawBuilder<SqlBool>;
   /** `pattern` is DICOM wild card syntax; the column holds upper-case keys, so a case-sensitive match. */
   containsWildcard(column: RawBuilder<unknown>, prefix: string, pattern: string): RawBuilder<SqlBool>;
 }
@@ -38,6 +40,9 @@ export const SQLITE_PREDICATES: MatchPredicates = Object.freeze({
     sql<SqlBool>`${column} LIKE ${likePattern(pattern)} ESCAPE '\\'`,
   equalsIgnoreCase: (column: RawBuilder<unknown>, value: string) =>
     sql<SqlBool>`${column} = ${value} COLLATE NOCASE`,
+  // Delimiters on both sides, so 'CT' never matches inside 'CTX'.
+  listContains: (column: RawBuilder<unknown>, value: string) =>
+    sql<SqlBool>`instr('\\' || ${column} || '\\', ${`\\${value}\\`}) > 0`,
   containsWildcard: (column: RawBuilder<unknown>, prefix: string, pattern: string) =>
     sql<SqlBool>`${column} GLOB ${`*${globPattern(prefix + pattern)}*`}`,
 });
