@@ -197,9 +197,18 @@ for (const { name, open } of STORES) {
           transferSyntaxUid: expected.transferSyntaxUid,
           sha256: expected.sha256,
           size: expected.size,
+          part10Prefix: null,
           pixel: null,
           bulkData: expected.bulkData,
         });
+      });
+
+      it('keep the Part 10 prefix of a file received without preamble or meta, byte for byte', () => {
+        const prefix = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([2, 0, 0, 0, 0x55, 0x4c, 4, 0, 0, 0, 0, 0])]);
+        const bare = { ...instance({ study: '9', series: '9.1', sop: '9.1.1', seriesNumber: 1, instanceNumber: 1 }), part10Prefix: prefix };
+        expect(store.putInstance(bare, 'reject').kind).toBe('stored');
+        const [record] = store.listInstances(TENANT_A, { studyUid: '9', sopInstanceUid: '9.1.1' });
+        expect(record?.part10Prefix?.equals(prefix)).toBe(true);
       });
 
       it('return the stored DICOM JSON text in the same order', () => {

@@ -247,12 +247,19 @@ for (const { name, open } of STORES) {
 
       it('includefield: columns, and other tags from the representative instance', () => {
         const [m] = store.query(
-          qido('study', { '0020000D': ['UI', '1.2'] }, { includeFields: ['00081030', '00080060', '00280011', '00181030'] }),
+          qido('study', { '0020000D': ['UI', '1.2'] }, { includeFields: ['00081030', '00080060', '00280011', '00081060'] }),
         ).matches;
         expect(value(m!, '00081030')).toBe('Study 2');
-        expect(value(m!, '00080060')).toBe('CT'); // first series by number
+        expect(m!['00081060']).toEqual({ vr: 'PN' }); // asked for, not present
+        // PS3.18 10.6.3.3: series and instance attributes are not returned by a study search.
+        expect(m!['00080060']).toBeUndefined();
+        expect(m!['00280011']).toBeUndefined();
+      });
+
+      it('includefield at instance level: any attribute, from the instance itself', () => {
+        const [m] = store.query(qido('instance', { '0020000D': ['UI', '1.2'] }, { includeFields: ['00280011', '00080060'] })).matches;
         expect(value(m!, '00280011')).toBe(512);
-        expect(m!['00181030']).toEqual({ vr: 'LO' }); // asked for, not present
+        expect(value(m!, '00080060')).toBe('CT');
       });
 
       it('includefield=all at instance level: the stored metadata without bulk data', () => {

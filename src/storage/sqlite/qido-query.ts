@@ -79,7 +79,7 @@ export function compileQido(db: Kysely<IndexDatabase>, predicates: MatchPredicat
   for (const tag of wanted) {
     const a = findAttribute(tag);
     if (a && LEVEL_DEPTH[a.level] <= depth) columns.set(tag, a);
-    else if (TAG.test(tag) && !wholeMetadata && !isConstant(q.level, tag)) representative.add(tag);
+    else if (TAG.test(tag) && !wholeMetadata && !isConstant(q.level, tag) && belongsToLevel(q.level, tag)) representative.add(tag);
   }
 
   const selected = [...columns.values()];
@@ -105,6 +105,16 @@ export function compileQido(db: Kysely<IndexDatabase>, predicates: MatchPredicat
     wholeMetadata,
     unsupportedKeys,
   };
+}
+
+/**
+ * PS3.18 10.6.3.3: a study or series search returns attributes of its level and
+ * above only. Public tags outside the level's modules are dropped; private tags
+ * (odd groups) have no known level and are returned from the representative instance.
+ */
+function belongsToLevel(level: QueryLevel, tag: Tag): boolean {
+  if (level === 'instance' || parseInt(tag.slice(0, 4), 16) % 2 === 1) return true;
+  return MODULE_TAGS.study.includes(tag) || (level === 'series' && MODULE_TAGS.series.includes(tag));
 }
 
 function isConstant(level: QueryLevel, tag: Tag): boolean {
