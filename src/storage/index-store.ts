@@ -91,10 +91,15 @@ export interface QidoResult {
  * tenants. SQLite implements it now; PostgreSQL later with the same shape.
  */
 export interface IndexStore {
-  /** Indexes one instance atomically: study, series and computed attributes stay consistent. */
+  /**
+   * Indexes one instance atomically: study, series and computed attributes stay
+   * consistent. Committed (visible) at once; on stable storage after `durable()`.
+   */
   putInstance(instance: NewInstance, policy: DuplicatePolicy): PutOutcome;
   /** Several puts in one transaction (one fsync); outcomes in input order. */
   putInstances(instances: readonly NewInstance[], policy: DuplicatePolicy): PutOutcome[];
+  /** Resolves once every committed write is on stable storage (survives power loss). */
+  durable(): Promise<void>;
   query(q: QidoQuery): QidoResult;
   /** Instances of a study, series or single instance, in series/instance order. Empty when none. */
   listInstances(tenant: TenantId, scope: { studyUid: Uid; seriesUid?: Uid; sopInstanceUid?: Uid }): InstanceRecord[];

@@ -5,7 +5,8 @@ import { DicomReadError, readInstance } from '../dicom/instance-reader.js';
 import { getTransferSyntax } from '../dicom/transfer-syntax.js';
 import { part10Prefix } from '../dicom/file-meta.js';
 import type { BlobStore } from './blob-store.js';
-import { spoolToTemp } from './files/spool.js';
+import { CommitQueue } from './commit-queue.js';
+import { spoolToTemp, type SpooledFile } from './files/spool.js';
 import type { DuplicatePolicy, IndexStore } from './index-store.js';
 import { isUid, type TenantId, type Uid } from './ids.js';
 import { FailureReason, StoreFailure } from './store-failure.js';
@@ -28,20 +29,31 @@ export interface IngestOptions {
 }
 
 /**
- * The store-instance use case: spool, verify, commit the unchanged bytes,
- * then index. The index row is written last, so a half-stored instance is
- * never visible; a crash in between leaves only an unreferenced blob.
+ * The store-instance use case, in two stages so a request's parts pipeline:
+ * `receive` spools one part to disk (hashing and fsyncing it) and must finish
+ * before the next part of the body is read; `store` then verifies it, moves
+ * the unchanged bytes into place and indexes them through the group commit.
+ * The index row is written last, so a half-stored instance is never visible;
+ * a crash in between leaves only an unreferenced blob.
  */
 export class Ingest {
+  readonly #commits: CommitQueue;
+
   constructor(
-    private readonly index: IndexStore,
+    index: IndexStore,
     private readonly blobs: BlobStore,
     private readonly options: IngestOptions,
-  ) {}
+  ) {
+    this.#commits = new CommitQueue(index, blobs, options.duplicatePolicy);
+  }
 
-  /** Stores one Part 10 instance; throws StoreFailure with a PS3.18 I.2.2 reason. */
-  async store(tenant: TenantId, body: Readable, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
-    const spooled = await spoolToTemp(body, this.blobs.tempDir());
+  /** Stage 1: the part's bytes, spooled and fsynced. */
+  receive(body: Readable): Promise<SpooledFile> {
+    return spoolToTemp(body, this.blobs.tempDir());
+  }
+
+  /** Stage 2: stores a received instance; throws StoreFailure with a PS3.18 I.2.2 reason. */
+  async store(tenant: TenantId, spooled: SpooledFile, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
     try {
       const info = await this.read(spooled.path);
       const ref = identify(info.dataset, info.meta, info.transferSyntaxUid);
@@ -57,20 +69,17 @@ export class Ingest {
         info.dataset,
         `studies/${ref.studyUid}/series/${ref.seriesUid}/instances/${ref.sopInstanceUid}/bulkdata/`,
       );
-      await this.blobs.commit(tenant, spooled.sha256, spooled.path);
-      const outcome = this.index.putInstance(
-        {
-          tenant,
-          ...ref,
-          sha256: spooled.sha256,
-          size: spooled.size,
-          part10Prefix: part10Prefix(info.fileFormat, ref),
-          dataset: info.dataset,
-          bulkData: info.bulkData,
-          pixel: info.pixel,
-        },
-        this.options.duplicatePolicy,
-      );
+      await this.blobs.place(tenant, spooled.sha256, spooled.path);
+      const outcome = await this.#commits.commit({
+        tenant,
+        ...ref,
+        sha256: spooled.sha256,
+        size: spooled.size,
+        part10Prefix: part10Prefix(info.fileFormat, ref),
+        dataset: info.dataset,
+        bulkData: info.bulkData,
+        pixel: info.pixel,
+      });
       switch (outcome.kind) {
         case 'stored':
         case 'identical':

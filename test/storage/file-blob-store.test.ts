@@ -22,7 +22,8 @@ describe('FileBlobStore', () => {
 
   async function put(tenant = TENANT_A, content = 'DICM bytes 0123456789') {
     const spooled = await spoolToTemp(Readable.from([Buffer.from(content)]), blobs.tempDir());
-    await blobs.commit(tenant, spooled.sha256, spooled.path);
+    await blobs.place(tenant, spooled.sha256, spooled.path);
+    await blobs.sync(tenant, [spooled.sha256]);
     return spooled;
   }
 

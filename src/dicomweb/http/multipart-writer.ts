@@ -85,8 +85,21 @@ export function createMultipartWriter(boundary: string = randomBoundary()): Mult
   };
 }
 
+/**
+ * The exact body length createMultipartWriter produces for parts of known
+ * sizes, so a response can carry Content-Length instead of chunked framing.
+ */
+export function multipartLength(
+  boundary: string,
+  parts: ReadonlyArray<Omit<MultipartWriterPart, 'body'> & { readonly length: number }>,
+): number {
+  let total = Buffer.byteLength(`${parts.length === 0 ? '' : '\r\n'}--${boundary}--\r\n`, 'latin1');
+  parts.forEach((part, i) => (total += Buffer.byteLength(partHead(boundary, i === 0, part), 'latin1') + part.length));
+  return total;
+}
+
 /** The delimiter line and header block that open a part. */
-function partHead(boundary: string, first: boolean, part: MultipartWriterPart): string {
+function partHead(boundary: string, first: boolean, part: Omit<MultipartWriterPart, 'body'>): string {
   let head = `${first ? '' : '\r\n'}--${boundary}\r\nContent-Type: ${checkValue(part.contentType)}\r\n`;
   for (const [name, value] of Object.entries(part.headers ?? {})) {
     if (!FIELD_NAME.test(name) || name.toLowerCase() === 'content-type') {

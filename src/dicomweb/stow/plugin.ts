@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AtriumConfig } from '../../config.js';
+import type { SpooledFile } from '../../storage/files/spool.js';
 import type { Ingest } from '../../storage/ingest.js';
 import { FailureReason, StoreFailure } from '../../storage/store-failure.js';
 import { errors } from '../errors.js';
@@ -49,54 +50,90 @@ export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<
   app.post('/studies/:study', { schema: { params: { type: 'object', properties: { study: UID_PARAM } } } }, handler);
 }
 
+/** Parts whose storing may overlap with reading the next parts of the body. */
+const PIPELINE_DEPTH = 8;
+
 async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>, ingest: Ingest): Promise<PartResult[]> {
   const body = request.body as Readable;
   const contentType = request.headers['content-type'] ?? '';
   const mediaType = parseMediaType(contentType);
   const study = request.params.study;
   if (mediaType?.type === 'application' && mediaType.subtype === 'dicom') {
-    return [await storePart(request, ingest, body, study)];
+    let spooled: SpooledFile;
+    try {
+      spooled = await ingest.receive(body);
+    } catch (err) {
+      return [unexpectedFailure(request, err)];
+    }
+    return [await storePart(request, ingest, spooled, study)];
   }
   if (!(mediaType?.type === 'multipart' && mediaType.subtype === 'related')) {
     throw errors.unsupportedMediaType('STOW-RS takes multipart/related; type="application/dicom" (or one application/dicom body)');
   }
   const boundary = getBoundary(contentType);
   if (!boundary) throw errors.badMultipart('the Content-Type has no boundary parameter');
-  const rootType = mediaType?.params.get('type')?.toLowerCase();
+  const rootType = mediaType.params.get('type')?.toLowerCase();
   if (rootType !== undefined && rootType !== 'application/dicom') {
     throw errors.unsupportedMediaType(`only type="application/dicom" parts can be stored, not ${rootType}`);
   }
-  const results: PartResult[] = [];
+  // Reading the body is sequential (a part must be spooled before the next is
+  // parsed); verifying and committing each part overlaps with that, bounded.
+  const results: Array<Promise<PartResult>> = [];
+  const running = new Set<Promise<PartResult>>();
+  let truncation: StoreFailure | undefined;
   try {
     for await (const part of readMultipart(body, boundary)) {
       const partType = part.contentType ? parseMediaType(part.contentType) : null;
       if (partType && !(partType.type === 'application' && partType.subtype === 'dicom')) {
         part.body.resume();
-        results.push({
-          ok: false,
-          failure: new StoreFailure(FailureReason.CannotUnderstand, `part of type ${part.contentType} is not application/dicom`),
-        });
+        const failure = new StoreFailure(FailureReason.CannotUnderstand, `part of type ${part.contentType} is not application/dicom`);
+        results.push(Promise.resolve({ ok: false, failure }));
         continue;
       }
-      results.push(await storePart(request, ingest, part.body, study));
+      let spooled: SpooledFile;
+      try {
+        spooled = await ingest.receive(part.body);
+      } catch (err) {
+        if (err instanceof MultipartError) throw err;
+        results.push(Promise.resolve(unexpectedFailure(request, err)));
+        continue;
+      }
+      const result = storePart(request, ingest, spooled, study);
+      results.push(result);
+      running.add(result);
+      void result.finally(() => running.delete(result));
+      if (running.size >= PIPELINE_DEPTH) await Promise.race(running);
     }
   } catch (err) {
     if (!(err instanceof MultipartError)) throw err;
-    // Parts already stored stay stored (they are durable); report the rest.
+    // Parts already stored stay stored (they are durable); the cut part is reported.
     if (results.length === 0) throw errors.badMultipart(err.message);
-    results.push({ ok: false, failure: new StoreFailure(FailureReason.CannotUnderstand, err.message) });
+    truncation = new StoreFailure(FailureReason.CannotUnderstand, err.message);
   }
-  if (results.length === 0) throw errors.badMultipart('the body holds no parts');
-  return results;
+  const settled = await Promise.all(results);
+  if (truncation) settled.push({ ok: false, failure: truncation });
+  if (settled.length === 0) throw errors.badMultipart('the body holds no parts');
+  return settled;
 }
 
-async function storePart(request: FastifyRequest, ingest: Ingest, body: Readable, study: string | undefined): Promise<PartResult> {
+/** Never rejects: every part ends as stored or as a failure with its reason. */
+async function storePart(request: FastifyRequest, ingest: Ingest, spooled: SpooledFile, study: string | undefined): Promise<PartResult> {
   try {
-    return { ok: true, ref: await ingest.store(request.tenant, body, study) };
+    return { ok: true, ref: await ingest.store(request.tenant, spooled, study) };
   } catch (err) {
     if (err instanceof StoreFailure) return { ok: false, failure: err };
-    throw err;
+    return unexpectedFailure(request, err);
   }
+}
+
+/** A server-side fault storing one part: out of space is A700 (PS3.18 I.2.2), anything else 0110. */
+function unexpectedFailure(request: FastifyRequest, err: unknown): PartResult {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return { ok: false, failure: new StoreFailure(FailureReason.OutOfResources, 'the archive is out of storage space') };
+  }
+  request.log.error({ err }, 'storing an instance failed');
+  return { ok: false, failure: new StoreFailure(FailureReason.ProcessingFailure, 'the instance could not be stored') };
 }
 
 /** The store response is JSON unless the client prefers application/dicom+xml (PS3.18 10.5.3). */

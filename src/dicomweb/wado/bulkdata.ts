@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ExplicitVRLittleEndian } from '../../dicom/transfer-syntax.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -49,7 +48,7 @@ export function bulkDataHandler(deps: BulkDataDeps) {
     }
 
     if (rep.partType !== undefined) {
-      const body = createReadStream(path, { start: range.offset, end: range.offset + range.length - 1 });
+      const body = deps.blobs.openRead(request.tenant, record.sha256, { start: range.offset, end: range.offset + range.length - 1 });
       return sendMultipart(request, reply, (b) => responseContentType(rep, b), [{ contentType: partContentType(rep), body }]);
     }
     reply.header('Accept-Ranges', 'bytes');
@@ -65,7 +64,7 @@ export function bulkDataHandler(deps: BulkDataDeps) {
     if (range.length === 0) return reply.type(partContentType(rep)).send(Buffer.alloc(0));
     return reply
       .type(partContentType(rep))
-      .send(createReadStream(path, { start: range.offset + start, end: range.offset + end }));
+      .send(deps.blobs.openRead(request.tenant, record.sha256, { start: range.offset + start, end: range.offset + end }));
   };
 }
 

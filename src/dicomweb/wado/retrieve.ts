@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -6,6 +5,7 @@ import type { IndexStore, InstanceRecord } from '../../storage/index-store.js';
 import { errors } from '../errors.js';
 import { notAcceptableMessage, parseAccept, partContentType, retrieveOffers, negotiate, type Representation } from '../http/accept.js';
 import { formatMediaType } from '../http/media-type.js';
+import { multipartLength } from '../http/multipart-writer.js';
 import { sendMultipart } from './streaming.js';
 import { scopeOf, type WadoParams } from './params.js';
 
@@ -37,8 +37,12 @@ export function retrieveHandler(deps: RetrieveDeps) {
       chosen.push({ record, rep });
     }
     const first = chosen[0]!.rep;
-    const body = (record: InstanceRecord) => part10Body(deps.blobs.path(request.tenant, record.sha256), record.part10Prefix);
+    const body = (record: InstanceRecord) => part10Body(deps.blobs.openRead(request.tenant, record.sha256), record.part10Prefix);
     const length = (record: InstanceRecord) => record.size + (record.part10Prefix?.length ?? 0);
+    const partHeader = (record: InstanceRecord, rep: Representation) => ({
+      contentType: partContentType(rep),
+      headers: { 'Content-Length': String(length(record)) },
+    });
     if (first.partType === undefined) {
       const { record } = chosen[0]!;
       reply.header('Content-Length', length(record));
@@ -54,25 +58,20 @@ export function retrieveHandler(deps: RetrieveDeps) {
         formatMediaType('multipart/related', [['type', 'application/dicom'], ['transfer-syntax', topSyntax], ['boundary', boundary]]),
       // A generator opens each file only when its part is written.
       (function* () {
-        for (const { record, rep } of chosen) {
-          yield {
-            contentType: partContentType(rep),
-            headers: { 'Content-Length': String(length(record)) },
-            body: body(record),
-          };
-        }
+        for (const { record, rep } of chosen) yield { ...partHeader(record, rep), body: body(record) };
       })(),
+      (boundary) => multipartLength(boundary, chosen.map(({ record, rep }) => ({ ...partHeader(record, rep), length: length(record) }))),
     );
   };
 }
 
 /** The stored bytes, behind the synthesized preamble/meta of a file received without them. */
-function part10Body(path: string, prefix: Buffer | null): Readable {
-  if (prefix === null) return createReadStream(path);
+function part10Body(stored: Readable, prefix: Buffer | null): Readable {
+  if (prefix === null) return stored;
   return Readable.from(
     (async function* () {
       yield prefix;
-      yield* createReadStream(path);
+      yield* stored;
     })(),
     { objectMode: false },
   );

@@ -10,8 +10,11 @@ export function sendMultipart(
   reply: FastifyReply,
   contentType: (boundary: string) => string,
   parts: AsyncIterable<MultipartWriterPart> | Iterable<MultipartWriterPart>,
+  /** When every part's size is known up front: the body length, from multipartLength(). */
+  contentLength?: (boundary: string) => number,
 ): FastifyReply {
   const writer = createMultipartWriter();
+  if (contentLength) reply.header('Content-Length', contentLength(writer.boundary));
   void (async () => {
     try {
       for await (const part of parts) await writer.writePart(part);

@@ -5,8 +5,10 @@ import { migrate } from './migrations.js';
  * Opens (or creates) the index database and migrates it.
  *
  * - WAL: readers never block the writer, so QIDO keeps answering during STOW.
- * - synchronous=FULL: an acknowledged STOW must survive power loss; WAL with
- *   NORMAL may lose the last transactions on a crash.
+ * - synchronous=NORMAL: commits do not fsync on the event loop. An acknowledged
+ *   STOW must still survive power loss, so writers call SqliteIndexStore.durable()
+ *   (an fsync of the WAL file in the thread pool) before acknowledging: the same
+ *   guarantee as FULL, without blocking every other request for the fsync.
  * - foreign_keys: series and instances never outlive their parents.
  * - busy_timeout: a second process (the CLI adding a tenant) waits instead of failing.
  */
@@ -14,7 +16,7 @@ export function openSqliteDatabase(file: string): Database.Database {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     // 64 MiB page cache: the study list walks indexes that fit in it.

@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { PixelLayout, ByteRange } from '../../dicom/pixel-layout.js';
@@ -63,6 +64,24 @@ export class SqliteIndexStore implements IndexStore {
     return this.#db.transaction(() => this.#writer.put(instance, policy)).immediate();
   }
 
+  #wal: Promise<FileHandle | null> | undefined;
+
+  /**
+   * fsyncs the WAL file, where commits land (synchronous=NORMAL writes it
+   * without syncing): an fsync of the file through any descriptor makes every
+   * frame written so far durable, here in the thread pool, off the event loop.
+   */
+  async durable(): Promise<void> {
+    if (this.#db.memory) return;
+    this.#wal ??= open(`${this.#db.name}-wal`, 'r+').catch((err: NodeJS.ErrnoException) => {
+      this.#wal = undefined; // no WAL yet: nothing has been written
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    const wal = await this.#wal;
+    await wal?.sync();
+  }
+
   putInstances(instances: readonly NewInstance[], policy: DuplicatePolicy): PutOutcome[] {
     return this.#db.transaction(() => instances.map((i) => this.#writer.put(i, policy))).immediate();
   }
@@ -121,6 +140,7 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   close(): void {
+    void this.#wal?.then((wal) => wal?.close());
     if (!this.#db.open) return;
     // Keeps planner statistics current for the next start (sqlite.org/pragma.html#pragma_optimize).
     this.#db.pragma('optimize');

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { getBoundary, readMultipart } from '../../../src/dicomweb/http/multipart-reader.js';
-import { createMultipartWriter, randomBoundary } from '../../../src/dicomweb/http/multipart-writer.js';
+import { createMultipartWriter, multipartLength, randomBoundary } from '../../../src/dicomweb/http/multipart-writer.js';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(await stream.toArray());
@@ -80,5 +80,28 @@ describe('createMultipartWriter (RFC 2046 5.1.1, PS3.18 8.6.1.2)', () => {
     const a = randomBoundary();
     expect(a).toMatch(/^[a-z0-9-]{1,70}$/);
     expect(randomBoundary()).not.toBe(a);
+  });
+});
+
+describe('multipartLength', () => {
+  it('equals the bytes the writer produces, for zero, one and several parts', async () => {
+    const shapes = [
+      [],
+      [{ contentType: 'application/dicom; transfer-syntax=1.2.840.10008.1.2.1', headers: { 'Content-Length': '5' }, body: Buffer.from('abcde') }],
+      [
+        { contentType: 'application/octet-stream', body: Buffer.alloc(0) },
+        { contentType: 'image/jp2', headers: { 'Content-Location': '/x/frames/2' }, body: Buffer.alloc(70_000, 7) },
+        { contentType: 'application/octet-stream', body: Buffer.from('z') },
+      ],
+    ];
+    for (const parts of shapes) {
+      const writer = createMultipartWriter();
+      const collected = (async () => Buffer.concat(await writer.stream.toArray()))();
+      for (const part of parts) await writer.writePart(part);
+      await writer.end();
+      const bytes = await collected;
+      const predicted = multipartLength(writer.boundary, parts.map((p) => ({ ...p, length: p.body.length })));
+      expect(predicted).toBe(bytes.length);
+    }
   });
 });
