@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
-import { buildApp } from '../src/dicomweb/app.js';
-import { openArchive } from '../src/storage/open-archive.js';
-import { singleTenantDirectory } from '../src/tenancy/tenant-directory.js';
+import { serve } from './serve.js';
 
 const USAGE = `usage: atrium <command> [options]
 
@@ -19,6 +17,8 @@ serve options:
   --on-duplicate POLICY    same SOP Instance UID with other bytes: reject (default) or replace
   --cors-origin ORIGIN     allowed browser origin; repeat for several (default: any)
   --log-level LEVEL        fatal, error, warn, info (default), debug, trace
+  --workers N              server processes sharing the port and the store
+                           (default 1; more pays off when the host has cores to spare)
 `;
 
 function fail(message: string): never {
@@ -38,10 +38,13 @@ function serveConfig(args: string[]): AtriumConfig {
       'on-duplicate': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
+  const workers = Number(values.workers ?? 1);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) fail(`invalid --workers ${values.workers}`);
   const policy = values['on-duplicate'] ?? 'reject';
   if (policy !== 'reject' && policy !== 'replace') fail(`--on-duplicate must be reject or replace`);
   return defaultConfig({
@@ -53,32 +56,15 @@ function serveConfig(args: string[]): AtriumConfig {
     duplicatePolicy: policy,
     corsOrigins: values['cors-origin'] ?? ['*'],
     logLevel: values['log-level'] ?? 'info',
+    workers,
   });
-}
-
-async function serve(args: string[]): Promise<void> {
-  const config = serveConfig(args);
-  const archive = await openArchive(config.dataDir);
-  const app = await buildApp({ config, ...archive, tenants: singleTenantDirectory });
-  const shutdown = async () => {
-    await app.close();
-    archive.index.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`atrium: DICOMweb root http://${host}:${port}/dicom-web\n`);
 }
 
 const [command, ...rest] = process.argv.slice(2);
 try {
   switch (command) {
     case 'serve':
-      await serve(rest);
+      await serve(serveConfig(rest));
       break;
     case undefined:
     case '--help':

@@ -23,6 +23,8 @@ export interface AtriumConfig {
   qidoDefaultLimit: number;
   qidoMaxLimit: number;
   logLevel: string;
+  /** Server processes sharing the port and the store (1 = no cluster). */
+  workers: number;
 }
 
 export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConfig {
@@ -38,6 +40,7 @@ export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConf
     qidoDefaultLimit: 1000,
     qidoMaxLimit: 10000,
     logLevel: 'info',
+    workers: 1,
     ...overrides,
   };
 }

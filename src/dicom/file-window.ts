@@ -4,7 +4,7 @@
  * they run off its end. This keeps a multi-gigabyte instance's memory to the
  * window, never the file.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Thrown by synchronous parsers when bytes they need lie beyond the window. */
 export class NeedMoreBytes {
@@ -18,21 +18,36 @@ export class FileWindow {
   view: DataView;
   start = 0;
   readonly size: number;
-  readonly #fh: FileHandle | null;
+  #fh: FileHandle | null;
+  readonly #path: string | null;
 
-  private constructor(fh: FileHandle | null, size: number, bytes: Uint8Array) {
+  private constructor(fh: FileHandle | null, path: string | null, size: number, bytes: Uint8Array) {
     this.#fh = fh;
+    this.#path = path;
     this.size = size;
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   static overFile(fh: FileHandle, size: number): FileWindow {
-    return new FileWindow(fh, size, new Uint8Array(0));
+    return new FileWindow(fh, null, size, new Uint8Array(0));
   }
 
   static overBuffer(bytes: Uint8Array): FileWindow {
-    return new FileWindow(null, bytes.length, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return new FileWindow(null, null, bytes.length, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /**
+   * A file whose first bytes are already in memory (kept while it was written):
+   * the file is opened only if parsing needs more than `head`. Call close().
+   */
+  static overFileWithHead(path: string, size: number, head: Uint8Array): FileWindow {
+    return new FileWindow(null, path, size, new Uint8Array(head.buffer, head.byteOffset, head.byteLength));
+  }
+
+  /** Closes a file this window opened itself. */
+  async close(): Promise<void> {
+    if (this.#path !== null) await this.#fh?.close();
   }
 
   get end(): number {
@@ -63,6 +78,7 @@ export class FileWindow {
   async load(pos: number, length: number): Promise<void> {
     const len = Math.max(0, Math.min(length, this.size - pos));
     if (this.has(pos, len)) return;
+    if (this.#fh === null && this.#path !== null) this.#fh = await open(this.#path, 'r');
     if (this.#fh === null) throw new Error(`FileWindow: [${pos}, ${pos + len}) outside an in-memory source`);
     const buf = Buffer.allocUnsafe(len);
     let got = 0;

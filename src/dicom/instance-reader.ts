@@ -73,6 +73,8 @@ export interface ReadInstanceOptions {
   inlineBinaryMaxBytes?: number;
   /** First read and smallest window, in bytes (default 64 KiB); tests shrink it to exercise refills. */
   windowBytes?: number;
+  /** The file's size and first bytes, when the caller has them (it just wrote the file): saves reading them again. */
+  preloaded?: { size: number; head: Uint8Array };
 }
 
 const PREAMBLE = 128;
@@ -87,19 +89,17 @@ const TRANSFER_SYNTAX_UID = 0x00020010;
 const DATA_SET_TRAILING_PADDING = 0xfffcfffc;
 
 export async function readInstance(path: string, options: ReadInstanceOptions): Promise<InstanceInfo> {
-  const fh = await open(path, 'r');
+  const { preloaded } = options;
+  const fh = preloaded ? null : await open(path, 'r');
+  const w = fh ? FileWindow.overFile(fh, (await fh.stat()).size) : FileWindow.overFileWithHead(path, preloaded!.size, preloaded!.head);
   try {
-    const { size } = await fh.stat();
-    const w = FileWindow.overFile(fh, size);
-    try {
-      return await readPart10(w, options);
-    } catch (e) {
-      if (e instanceof DicomReadError || isIoError(e)) throw e;
-      // Anything else is a bug meeting odd input: report the file, not the bug, as the problem.
-      throw new DicomReadError('malformed', `unreadable data set: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
+    return await readPart10(w, options);
+  } catch (e) {
+    if (e instanceof DicomReadError || isIoError(e)) throw e;
+    // Anything else is a bug meeting odd input: report the file, not the bug, as the problem.
+    throw new DicomReadError('malformed', `unreadable data set: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   } finally {
-    await fh.close();
+    await (fh ?? w).close();
   }
 }
 

@@ -23,21 +23,28 @@ const EXPOSED_HEADERS = [
   'Warning', 'Location', 'ETag', 'Last-Modified',
 ];
 
-/**
- * Request logs carry method, path and status, never the query string: QIDO
- * queries hold patient names and IDs, which must not reach info-level logs.
- */
 function loggerOptions(config: AtriumConfig): FastifyServerOptions['logger'] {
-  return {
-    level: config.logLevel,
-    serializers: {
-      req: (req: { method: string; url: string; ip?: string }) => ({
-        method: req.method,
-        path: req.url.split('?')[0],
-        remoteAddress: req.ip,
-      }),
-    },
-  };
+  return { level: config.logLevel };
+}
+
+/**
+ * One log line per request, when it completes: method, path, status, time.
+ * Never the query string: QIDO queries hold patient names and IDs, which must
+ * not reach info-level logs.
+ */
+function logCompletedRequests(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        remoteAddress: request.ip,
+      },
+      'request',
+    );
+  });
 }
 
 /** Builds the whole HTTP surface without listening (tests listen it on port 0). */
@@ -52,7 +59,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // /frames/1,2,...,2000 is a long path parameter.
     routerOptions: { maxParamLength: 65_536 },
     return503OnClosing: true,
+    disableRequestLogging: true,
   });
+  logCompletedRequests(app);
 
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,

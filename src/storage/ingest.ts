@@ -55,7 +55,7 @@ export class Ingest {
   /** Stage 2: stores a received instance; throws StoreFailure with a PS3.18 I.2.2 reason. */
   async store(tenant: TenantId, spooled: SpooledFile, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
     try {
-      const info = await this.read(spooled.path);
+      const info = await this.read(spooled);
       const ref = identify(info.dataset, info.meta, info.transferSyntaxUid);
       if (expectedStudyUid !== undefined && ref.studyUid !== expectedStudyUid) {
         throw new StoreFailure(
@@ -104,14 +104,16 @@ export class Ingest {
             ref.sopInstanceUid,
           );
       }
-    } finally {
-      await rm(spooled.path, { force: true });
+    } catch (err) {
+      await rm(spooled.path, { force: true }); // still there unless placed
+      throw err;
     }
   }
 
-  private async read(path: string) {
+  private async read(spooled: SpooledFile) {
     try {
-      return await readInstance(path, {
+      return await readInstance(spooled.path, {
+        preloaded: spooled,
         bulkDataUri: (tagPath) => tagPath,
         inlineBinaryMaxBytes: this.options.inlineBinaryMaxBytes,
       });

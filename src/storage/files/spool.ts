@@ -5,11 +5,16 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+/** As much as a typical header needs (the reader's first window). */
+const HEAD_BYTES = 64 * 1024;
+
 export interface SpooledFile {
   path: string;
   /** SHA-256 of the bytes, lower-case hex. */
   sha256: string;
   size: number;
+  /** The first bytes (up to HEAD_BYTES), kept so the header can be parsed without reading the file back. */
+  head: Buffer;
 }
 
 /** The stream was longer than `maxBytes`; nothing is left on disk. */
@@ -35,8 +40,10 @@ export async function spoolToTemp(
   const path = join(dir, `spool-${randomUUID()}.tmp`);
   const hash = createHash('sha256');
   let size = 0;
+  const head = Buffer.allocUnsafe(HEAD_BYTES);
   const measure = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      if (size < HEAD_BYTES) chunk.copy(head, size, 0, Math.min(chunk.length, HEAD_BYTES - size));
       size += chunk.length;
       if (opts.maxBytes !== undefined && size > opts.maxBytes) return done(new SpoolLimitError(opts.maxBytes));
       hash.update(chunk);
@@ -45,7 +52,7 @@ export async function spoolToTemp(
   });
   try {
     await pipeline(stream, measure, createWriteStream(path, { flags: 'wx', flush: true, highWaterMark: 1 << 20 }));
-    return { path, sha256: hash.digest('hex'), size };
+    return { path, sha256: hash.digest('hex'), size, head: head.subarray(0, Math.min(size, HEAD_BYTES)) };
   } catch (err) {
     stream.destroy();
     await rm(path, { force: true });
