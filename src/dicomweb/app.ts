@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import type { AtriumConfig } from '../config.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -59,7 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // /frames/1,2,...,2000 is a long path parameter.
     routerOptions: { maxParamLength: 65_536 },
     return503OnClosing: true,
-    disableRequestLogging: true,
+    // Our own one-line-per-request log replaces fastify's two (see logCompletedRequests).
+    logController: new LogController({ disableRequestLogging: true }),
   });
   logCompletedRequests(app);
 
