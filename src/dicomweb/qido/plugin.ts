@@ -70,8 +70,8 @@ export async function qidoPlugin(app: FastifyInstance, deps: QidoDeps): Promise<
       warnings.push(`299 ${WARNING_AGENT} "The number of results exceeded the maximum supported by the server. Additional results can be requested."`);
     }
     if (warnings.length > 0) reply.header('Warning', warnings.join(', '));
-    // PS3.18 10.6.3 (Table 10.6.3-2): 204 No Content when nothing matches.
-    if (result.matches.length === 0) return reply.code(204).send();
+    // No match is 200 with an empty array: the current PS3.18 replaced the 204 of
+    // earlier editions, consistent with RFC 9110 (a zero-length result is still a result).
     const root = dicomwebRoot(request, deps.config);
     const body = JSON.stringify(result.matches.map((m) => withRetrieveUrl(m, level, root)));
     return reply.type('application/dicom+json').send(body);
