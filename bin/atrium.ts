@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './threadpool.js';
 import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
 import { serve } from './serve.js';

@@ -1,5 +1,4 @@
 import type { BlobStore } from './blob-store.js';
-import type { TenantId } from './ids.js';
 import type { DuplicatePolicy, IndexStore, NewInstance, PutOutcome } from './index-store.js';
 
 interface Pending {
@@ -41,9 +40,7 @@ export class CommitQueue {
       const batch = this.#pending;
       this.#pending = [];
       try {
-        const byTenant = new Map<TenantId, string[]>();
-        for (const { instance } of batch) byTenant.set(instance.tenant, [...(byTenant.get(instance.tenant) ?? []), instance.sha256]);
-        await Promise.all([...byTenant].map(([tenant, shas]) => this.blobs.sync(tenant, shas)));
+        await this.blobs.sync(batch.map(({ instance }) => instance));
         const outcomes = this.index.putInstances(
           batch.map((p) => p.instance),
           this.policy,

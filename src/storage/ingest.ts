@@ -69,7 +69,8 @@ export class Ingest {
         info.dataset,
         `studies/${ref.studyUid}/series/${ref.seriesUid}/instances/${ref.sopInstanceUid}/bulkdata/`,
       );
-      await this.blobs.place(tenant, spooled.sha256, spooled.path);
+      const blob = { tenant, studyUid: ref.studyUid, sha256: spooled.sha256 };
+      await this.blobs.place(blob, spooled.path);
       const outcome = await this.#commits.commit({
         tenant,
         ...ref,
@@ -85,10 +86,10 @@ export class Ingest {
         case 'identical':
           return { ...ref, outcome: outcome.kind };
         case 'replaced':
-          await this.blobs.remove(tenant, outcome.previousSha256);
+          await this.blobs.remove({ ...blob, sha256: outcome.previousSha256 });
           return { ...ref, outcome: 'replaced' };
         case 'rejected-duplicate':
-          await this.blobs.remove(tenant, spooled.sha256);
+          await this.blobs.remove(blob);
           throw new StoreFailure(
             FailureReason.DuplicateInstance,
             'an instance with this SOP Instance UID and different content is already stored',
@@ -96,7 +97,7 @@ export class Ingest {
             ref.sopInstanceUid,
           );
         case 'rejected-hierarchy':
-          await this.blobs.remove(tenant, spooled.sha256);
+          await this.blobs.remove(blob);
           throw new StoreFailure(
             FailureReason.DataSetMismatch,
             'this SOP Instance UID is already stored under another study or series',

@@ -10,6 +10,8 @@ import { SpoolLimitError, spoolToTemp } from '../../src/storage/files/spool.js';
 import { TENANT_A, TENANT_B } from './fixtures.js';
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const STUDY = '1.2.840.99.1';
+const ref = (tenant: typeof TENANT_A, sha256: string, studyUid = STUDY) => ({ tenant, studyUid, sha256 });
 
 describe('FileBlobStore', () => {
   let dir: string;
@@ -22,8 +24,8 @@ describe('FileBlobStore', () => {
 
   async function put(tenant = TENANT_A, content = 'DICM bytes 0123456789') {
     const spooled = await spoolToTemp(Readable.from([Buffer.from(content)]), blobs.tempDir());
-    await blobs.place(tenant, spooled.sha256, spooled.path);
-    await blobs.sync(tenant, [spooled.sha256]);
+    await blobs.place(ref(tenant, spooled.sha256), spooled.path);
+    await blobs.sync([ref(tenant, spooled.sha256)]);
     return spooled;
   }
 
@@ -49,10 +51,12 @@ describe('FileBlobStore', () => {
     expect(readdirSync(blobs.tempDir())).toEqual([]);
   });
 
-  it('commits content-addressed under blobs/<tenant>/<sha[0:2]>/<sha>.dcm', async () => {
+  it('places content-addressed under blobs/<tenant>/<xx>/<study>/<sha>.dcm, a study in one directory', async () => {
     const spooled = await put();
-    const path = blobs.path(TENANT_A, spooled.sha256);
-    expect(path).toBe(join(dir, 'blobs', TENANT_A, spooled.sha256.slice(0, 2), `${spooled.sha256}.dcm`));
+    const path = blobs.path(ref(TENANT_A, spooled.sha256));
+    const fanOut = createHash('sha1').update(STUDY).digest('hex').slice(0, 2);
+    expect(path).toBe(join(dir, 'blobs', TENANT_A, fanOut, STUDY, `${spooled.sha256}.dcm`));
+    expect(blobs.path(ref(TENANT_A, sha('other')))).toBe(join(dir, 'blobs', TENANT_A, fanOut, STUDY, `${sha('other')}.dcm`));
     expect(readFileSync(path, 'utf8')).toBe('DICM bytes 0123456789');
     expect(existsSync(spooled.path)).toBe(false);
   });
@@ -61,34 +65,35 @@ describe('FileBlobStore', () => {
     const first = await put();
     const again = await put();
     expect(again.sha256).toBe(first.sha256);
-    expect(readFileSync(blobs.path(TENANT_A, first.sha256), 'utf8')).toBe('DICM bytes 0123456789');
+    expect(readFileSync(blobs.path(ref(TENANT_A, first.sha256)), 'utf8')).toBe('DICM bytes 0123456789');
   });
 
   it('keeps tenants apart', async () => {
     const spooled = await put(TENANT_A);
-    expect(existsSync(blobs.path(TENANT_B, spooled.sha256))).toBe(false);
+    expect(existsSync(blobs.path(ref(TENANT_B, spooled.sha256)))).toBe(false);
     await put(TENANT_B);
-    await blobs.remove(TENANT_A, spooled.sha256);
-    expect(existsSync(blobs.path(TENANT_B, spooled.sha256))).toBe(true);
+    await blobs.remove(ref(TENANT_A, spooled.sha256));
+    expect(existsSync(blobs.path(ref(TENANT_B, spooled.sha256)))).toBe(true);
   });
 
   it('reads ranges as streams (inclusive end) and as buffers', async () => {
     const { sha256 } = await put();
-    expect(await text(blobs.openRead(TENANT_A, sha256) as Readable)).toBe('DICM bytes 0123456789');
-    expect(await text(blobs.openRead(TENANT_A, sha256, { start: 5, end: 9 }) as Readable)).toBe('bytes');
-    expect((await blobs.readRange(TENANT_A, sha256, 11, 4)).toString()).toBe('0123');
-    await expect(blobs.readRange(TENANT_A, sha256, 18, 10)).rejects.toThrow(RangeError);
+    expect(await text(blobs.openRead(ref(TENANT_A, sha256)))).toBe('DICM bytes 0123456789');
+    expect(await text(blobs.openRead(ref(TENANT_A, sha256), { start: 5, end: 9 }))).toBe('bytes');
+    expect((await blobs.readRange(ref(TENANT_A, sha256), 11, 4)).toString()).toBe('0123');
+    await expect(blobs.readRange(ref(TENANT_A, sha256), 18, 10)).rejects.toThrow(RangeError);
   });
 
   it('removes blobs, quietly when already gone', async () => {
     const { sha256 } = await put();
-    await blobs.remove(TENANT_A, sha256);
-    expect(existsSync(blobs.path(TENANT_A, sha256))).toBe(false);
-    await expect(blobs.remove(TENANT_A, sha256)).resolves.toBeUndefined();
+    await blobs.remove(ref(TENANT_A, sha256));
+    expect(existsSync(blobs.path(ref(TENANT_A, sha256)))).toBe(false);
+    await expect(blobs.remove(ref(TENANT_A, sha256))).resolves.toBeUndefined();
   });
 
   it('refuses paths that could leave the store', () => {
-    expect(() => blobs.path('../etc' as typeof TENANT_A, 'a'.repeat(64))).toThrow(RangeError);
-    expect(() => blobs.path(TENANT_A, '../../passwd')).toThrow(RangeError);
+    expect(() => blobs.path(ref('../etc' as typeof TENANT_A, 'a'.repeat(64)))).toThrow(RangeError);
+    expect(() => blobs.path(ref(TENANT_A, '../../passwd'))).toThrow(RangeError);
+    expect(() => blobs.path(ref(TENANT_A, 'a'.repeat(64), '..'))).toThrow(RangeError);
   });
 });

@@ -7,7 +7,7 @@ import { AtriumHttpError, errors } from '../errors.js';
 import { negotiate, notAcceptableMessage, parseAccept, partContentType, responseContentType, retrieveOffers } from '../http/accept.js';
 import { resolveRange } from './byte-range.js';
 import { sendMultipart } from './streaming.js';
-import { scopeOf, type WadoParams } from './params.js';
+import { blobOf, scopeOf, type WadoParams } from './params.js';
 
 export interface BulkDataDeps {
   index: IndexStore;
@@ -28,7 +28,8 @@ export function bulkDataHandler(deps: BulkDataDeps) {
     const [record] = deps.index.listInstances(request.tenant, scopeOf(request.params));
     const range = record?.bulkData[tagPath];
     if (!record || !range) throw errors.notFound('no such bulk data');
-    const path = deps.blobs.path(request.tenant, record.sha256);
+    const blob = blobOf(request.tenant, record);
+    const path = deps.blobs.path(blob);
     const pixel = PIXEL_TAGS.has(tagPath) ? record.pixel : null;
     if (pixel?.kind === 'encapsulated') return sendEncapsulated(request, reply, record, path);
 
@@ -41,14 +42,14 @@ export function bulkDataHandler(deps: BulkDataDeps) {
 
     // Big endian pixel data is swapped to little endian (PS3.18 8.7.3.3.2) as a whole.
     if (pixel?.kind === 'native' && pixel.bigEndian) {
-      const data = await deps.blobs.readRange(request.tenant, record.sha256, range.offset, range.length);
+      const data = await deps.blobs.readRange(blob, range.offset, range.length);
       swapToLittleEndian(data, pixel.bitsAllocated);
       if (rep.partType === undefined) return reply.type(partContentType(rep)).send(data);
       return sendMultipart(request, reply, (b) => responseContentType(rep, b), [{ contentType: partContentType(rep), body: data }]);
     }
 
     if (rep.partType !== undefined) {
-      const body = deps.blobs.openRead(request.tenant, record.sha256, { start: range.offset, end: range.offset + range.length - 1 });
+      const body = deps.blobs.openRead(blob, { start: range.offset, end: range.offset + range.length - 1 });
       return sendMultipart(request, reply, (b) => responseContentType(rep, b), [{ contentType: partContentType(rep), body }]);
     }
     reply.header('Accept-Ranges', 'bytes');
@@ -64,7 +65,7 @@ export function bulkDataHandler(deps: BulkDataDeps) {
     if (range.length === 0) return reply.type(partContentType(rep)).send(Buffer.alloc(0));
     return reply
       .type(partContentType(rep))
-      .send(deps.blobs.openRead(request.tenant, record.sha256, { start: range.offset + start, end: range.offset + end }));
+      .send(deps.blobs.openRead(blob, { start: range.offset + start, end: range.offset + end }));
   };
 }
 

@@ -5,7 +5,7 @@ import type { IndexStore } from '../../storage/index-store.js';
 import { errors } from '../errors.js';
 import { negotiate, notAcceptableMessage, parseAccept, partContentType, responseContentType, retrieveOffers } from '../http/accept.js';
 import { sendMultipart } from './streaming.js';
-import { scopeOf, type WadoParams } from './params.js';
+import { blobOf, scopeOf, type WadoParams } from './params.js';
 
 export interface FramesDeps {
   index: IndexStore;
@@ -50,7 +50,7 @@ export function framesHandler(deps: FramesDeps) {
       if (err instanceof FrameRangeError) throw errors.notFound(err.message);
       throw err;
     }
-    const frames = readFrames(deps.blobs.path(request.tenant, record.sha256), record.pixel, record.transferSyntaxUid, numbers);
+    const frames = readFrames(deps.blobs.path(blobOf(request.tenant, record)), record.pixel, record.transferSyntaxUid, numbers);
     if (rep.partType === undefined) {
       const { value } = await frames.next();
       await frames.return(undefined);

@@ -7,7 +7,7 @@ import { notAcceptableMessage, parseAccept, partContentType, retrieveOffers, neg
 import { formatMediaType } from '../http/media-type.js';
 import { multipartLength } from '../http/multipart-writer.js';
 import { sendMultipart } from './streaming.js';
-import { scopeOf, type WadoParams } from './params.js';
+import { blobOf, scopeOf, type WadoParams } from './params.js';
 
 export interface RetrieveDeps {
   index: IndexStore;
@@ -37,7 +37,7 @@ export function retrieveHandler(deps: RetrieveDeps) {
       chosen.push({ record, rep });
     }
     const first = chosen[0]!.rep;
-    const body = (record: InstanceRecord) => part10Body(deps.blobs.openRead(request.tenant, record.sha256), record.part10Prefix);
+    const body = (record: InstanceRecord) => part10Body(deps.blobs.openRead(blobOf(request.tenant, record)), record.part10Prefix);
     const length = (record: InstanceRecord) => record.size + (record.part10Prefix?.length ?? 0);
     const partHeader = (record: InstanceRecord, rep: Representation) => ({
       contentType: partContentType(rep),

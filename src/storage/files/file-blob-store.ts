@@ -2,21 +2,24 @@ import { createReadStream, mkdirSync } from 'node:fs';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobStore, InclusiveRange } from '../blob-store.js';
-import { TenantId } from '../ids.js';
+import { createHash } from 'node:crypto';
+import type { BlobRef, BlobStore, InclusiveRange } from '../blob-store.js';
+import { isUid, TenantId } from '../ids.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const READ_CHUNK = 1 << 20;
 
 /**
- * Blobs as files: `<dataDir>/blobs/<tenant>/<sha[0:2]>/<sha256>.dcm`, spooled
- * through `<dataDir>/tmp` (same filesystem, so commit is an atomic rename).
- * The two-character fan-out keeps directories small at millions of files.
+ * Blobs as files: `<dataDir>/blobs/<tenant>/<xx>/<StudyInstanceUID>/<sha256>.dcm`,
+ * spooled through `<dataDir>/tmp` (same filesystem, so placing is an atomic
+ * rename). A study's files share a directory, so a STOW batch (which almost
+ * always holds one study) needs one directory fsync; `xx`, two hex digits of
+ * a hash of the UID, keeps the tenant directory small at millions of studies.
  */
 export class FileBlobStore implements BlobStore {
   readonly #root: string;
   readonly #temp: string;
-  /** Directories known to exist (at most 256 per tenant), so a put costs no mkdir or stat. */
+  /** Study directories known to exist, so a put into a known study costs no mkdir or stat. */
   readonly #knownDirs = new Set<string>();
 
   constructor(dataDir: string) {
@@ -26,15 +29,17 @@ export class FileBlobStore implements BlobStore {
     mkdirSync(this.#root, { recursive: true });
   }
 
-  path(tenant: TenantId, sha256: string): string {
-    // Both parts become path segments: validate them so no input can walk out of the root.
+  path({ tenant, studyUid, sha256 }: BlobRef): string {
+    // All three become path segments: validate them so no input can walk out of the root.
     if (!TenantId.is(tenant)) throw new RangeError(`invalid tenant id: ${JSON.stringify(tenant)}`);
+    if (!isUid(studyUid)) throw new RangeError(`invalid study UID: ${JSON.stringify(studyUid)}`);
     if (!SHA256.test(sha256)) throw new RangeError(`invalid sha256: ${JSON.stringify(sha256)}`);
-    return join(this.#root, tenant, sha256.slice(0, 2), `${sha256}.dcm`);
+    const fanOut = createHash('sha1').update(studyUid).digest('hex').slice(0, 2);
+    return join(this.#root, tenant, fanOut, studyUid, `${sha256}.dcm`);
   }
 
-  async place(tenant: TenantId, sha256: string, tempPath: string): Promise<void> {
-    const target = this.path(tenant, sha256);
+  async place(ref: BlobRef, tempPath: string): Promise<void> {
+    const target = this.path(ref);
     const dir = dirname(target);
     if (!this.#knownDirs.has(dir)) {
       await mkdirDurably(dir);
@@ -44,26 +49,26 @@ export class FileBlobStore implements BlobStore {
     await rename(tempPath, target);
   }
 
-  async sync(tenant: TenantId, sha256s: readonly string[]): Promise<void> {
+  async sync(refs: readonly BlobRef[]): Promise<void> {
     // A rename is durable only once its directory entry is on disk.
-    const dirs = new Set(sha256s.map((sha) => dirname(this.path(tenant, sha))));
+    const dirs = new Set(refs.map((ref) => dirname(this.path(ref))));
     await Promise.all([...dirs].map(fsyncDirectory));
   }
 
-  openRead(tenant: TenantId, sha256: string, range?: InclusiveRange): Readable {
-    const path = this.path(tenant, sha256);
+  openRead(ref: BlobRef, range?: InclusiveRange): Readable {
+    const path = this.path(ref);
     // 1 MiB reads: a typical instance leaves in one or two thread-pool round trips, not sixteen.
     return createReadStream(path, { ...range, highWaterMark: READ_CHUNK });
   }
 
-  async readRange(tenant: TenantId, sha256: string, offset: number, length: number): Promise<Buffer> {
-    const file = await open(this.path(tenant, sha256), 'r');
+  async readRange(ref: BlobRef, offset: number, length: number): Promise<Buffer> {
+    const file = await open(this.path(ref), 'r');
     try {
       const buffer = Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
         const { bytesRead } = await file.read(buffer, done, length - done, offset + done);
-        if (bytesRead === 0) throw new RangeError(`blob ${sha256} ends before byte ${offset + length}`);
+        if (bytesRead === 0) throw new RangeError(`blob ${ref.sha256} ends before byte ${offset + length}`);
         done += bytesRead;
       }
       return buffer;
@@ -72,9 +77,9 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  async remove(tenant: TenantId, sha256: string): Promise<void> {
+  async remove(ref: BlobRef): Promise<void> {
     try {
-      await unlink(this.path(tenant, sha256));
+      await unlink(this.path(ref));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** As much as a typical header needs (the reader's first window). */
@@ -27,10 +26,10 @@ export class SpoolLimitError extends Error {
 
 /**
  * Writes a stream to a new temp file in `dir`, hashing while writing, and
- * fsyncs it before resolving (`flush`), so a later rename makes durable bytes
- * visible. The write stream batches queued chunks into one writev, so a fast
- * client costs few syscalls. On any error (including the size limit) the temp
- * file is removed and the source stream destroyed.
+ * syncs it before resolving, so a later rename makes durable bytes visible.
+ * The write stream batches queued chunks into one writev, so a fast client
+ * costs few syscalls. On any error (including the size limit) the temp file
+ * is removed and the source stream destroyed.
  */
 export async function spoolToTemp(
   stream: Readable,
@@ -50,12 +49,40 @@ export async function spoolToTemp(
       done(null, chunk);
     },
   });
+  const file = await open(path, 'wx');
   try {
-    await pipeline(stream, measure, createWriteStream(path, { flags: 'wx', flush: true, highWaterMark: 1 << 20 }));
+    await pipeline(stream, measure, fileSink(file));
     return { path, sha256: hash.digest('hex'), size, head: head.subarray(0, Math.min(size, HEAD_BYTES)) };
   } catch (err) {
     stream.destroy();
     await rm(path, { force: true });
     throw err;
+  } finally {
+    await file.close();
   }
+}
+
+/**
+ * Writes into an open file: chunks queued while a write is in flight go out
+ * together in one writev; on finish, fdatasync makes the bytes and the size
+ * durable (the name becomes durable with its directory, later).
+ */
+function fileSink(file: FileHandle): Writable {
+  const writeAll = async (chunks: Buffer[]) => {
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const { bytesWritten } = await file.writev(chunks);
+    if (bytesWritten !== total) throw new Error(`short write to the spool file (${bytesWritten} of ${total} bytes)`);
+  };
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _encoding, done) {
+      writeAll([chunk]).then(() => done(), done);
+    },
+    writev(entries, done) {
+      writeAll(entries.map((e) => e.chunk as Buffer)).then(() => done(), done);
+    },
+    final(done) {
+      file.datasync().then(() => done(), done);
+    },
+  });
 }

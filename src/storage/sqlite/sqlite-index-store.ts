@@ -79,7 +79,7 @@ export class SqliteIndexStore implements IndexStore {
       throw err;
     });
     const wal = await this.#wal;
-    await wal?.sync();
+    await wal?.datasync();
   }
 
   putInstances(instances: readonly NewInstance[], policy: DuplicatePolicy): PutOutcome[] {
