@@ -47,13 +47,25 @@ export class Ingest {
     this.#commits = new CommitQueue(index, blobs, options.duplicatePolicy);
   }
 
-  /** Stage 1: the part's bytes, spooled and fsynced. */
-  receive(body: Readable): Promise<SpooledFile> {
-    return spoolToTemp(body, this.blobs.tempDir());
+  /**
+   * Stage 1: the part's bytes, spooled (their sync completes in the background).
+   * The instance is announced to the group commit as soon as its bytes start
+   * arriving, so the parts before it wait for it and share one flush.
+   */
+  async receive(body: Readable): Promise<SpooledFile> {
+    this.#commits.expect();
+    try {
+      return await spoolToTemp(body, this.blobs.tempDir());
+    } catch (err) {
+      this.#commits.withdraw();
+      throw err;
+    }
   }
 
   /** Stage 2: stores a received instance; throws StoreFailure with a PS3.18 I.2.2 reason. */
+  /** Stage 2: every received instance must go through here (it was announced to the group commit). */
   async store(tenant: TenantId, spooled: SpooledFile, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
+    let committing = false;
     try {
       const info = await this.read(spooled);
       const ref = identify(info.dataset, info.meta, info.transferSyntaxUid);
@@ -70,7 +82,9 @@ export class Ingest {
         `studies/${ref.studyUid}/series/${ref.seriesUid}/instances/${ref.sopInstanceUid}/bulkdata/`,
       );
       const blob = { tenant, studyUid: ref.studyUid, sha256: spooled.sha256 };
+      await spooled.durable;
       await this.blobs.place(blob, spooled.path);
+      committing = true;
       const outcome = await this.#commits.commit({
         tenant,
         ...ref,
@@ -106,6 +120,8 @@ export class Ingest {
           );
       }
     } catch (err) {
+      if (!committing) this.#commits.withdraw();
+      await spooled.durable.catch(() => undefined);
       await rm(spooled.path, { force: true }); // still there unless placed
       throw err;
     }

@@ -14,6 +14,8 @@ export interface SpooledFile {
   size: number;
   /** The first bytes (up to HEAD_BYTES), kept so the header can be parsed without reading the file back. */
   head: Buffer;
+  /** Settles when the bytes are on stable storage; await it before the file is made visible. */
+  durable: Promise<void>;
 }
 
 /** The stream was longer than `maxBytes`; nothing is left on disk. */
@@ -25,8 +27,9 @@ export class SpoolLimitError extends Error {
 }
 
 /**
- * Writes a stream to a new temp file in `dir`, hashing while writing, and
- * syncs it before resolving, so a later rename makes durable bytes visible.
+ * Writes a stream to a new temp file in `dir`, hashing while writing. The
+ * returned `durable` settles once the bytes are synced, so a later rename
+ * makes durable bytes visible.
  * The write stream batches queued chunks into one writev, so a fast client
  * costs few syscalls. On any error (including the size limit) the temp file
  * is removed and the source stream destroyed.
@@ -52,21 +55,20 @@ export async function spoolToTemp(
   const file = await open(path, 'wx');
   try {
     await pipeline(stream, measure, fileSink(file));
-    return { path, sha256: hash.digest('hex'), size, head: head.subarray(0, Math.min(size, HEAD_BYTES)) };
   } catch (err) {
     stream.destroy();
+    await file.close();
     await rm(path, { force: true });
     throw err;
-  } finally {
-    await file.close();
   }
+  // fdatasync: the bytes and the size (the name becomes durable with its
+  // directory, later). It runs while the caller reads the next part.
+  const durable = file.datasync().finally(() => file.close());
+  durable.catch(() => undefined); // observed by whoever awaits it; never unhandled
+  return { path, sha256: hash.digest('hex'), size, head: head.subarray(0, Math.min(size, HEAD_BYTES)), durable };
 }
 
-/**
- * Writes into an open file: chunks queued while a write is in flight go out
- * together in one writev; on finish, fdatasync makes the bytes and the size
- * durable (the name becomes durable with its directory, later).
- */
+/** Writes into an open file: chunks queued while a write is in flight go out together in one writev. */
 function fileSink(file: FileHandle): Writable {
   const writeAll = async (chunks: Buffer[]) => {
     const total = chunks.reduce((n, c) => n + c.length, 0);
@@ -80,9 +82,6 @@ function fileSink(file: FileHandle): Writable {
     },
     writev(entries, done) {
       writeAll(entries.map((e) => e.chunk as Buffer)).then(() => done(), done);
-    },
-    final(done) {
-      file.datasync().then(() => done(), done);
     },
   });
 }
