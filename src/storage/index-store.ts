@@ -3,15 +3,14 @@ import type { ByteRange, PixelLayout } from '../dicom/pixel-layout.js';
 import type { MatchKey } from '../dicom/match-key.js';
 import type { TenantId, Uid } from './ids.js';
 
-/** What ingest hands the index for one stored Part 10 file. */
-export interface NewInstance {
-  tenant: TenantId;
+/** A stored instance as WADO-RS reads it back: where its bytes are and how they are laid out. */
+export interface InstanceRecord {
   studyUid: Uid;
   seriesUid: Uid;
   sopInstanceUid: Uid;
   sopClassUid: Uid;
   transferSyntaxUid: Uid;
-  /** SHA-256 of the stored bytes, lower-case hex. Also the blob key within the tenant. */
+  /** SHA-256 of the stored bytes, lower-case hex; with tenant and study, the blob's name. */
   sha256: string;
   size: number;
   /**
@@ -20,25 +19,16 @@ export interface NewInstance {
    * Information, for files received without them. The stored bytes stay as received.
    */
   part10Prefix: Buffer | null;
-  /** The instance as DICOM JSON (no group 0002); BulkDataURIs relative to the DICOMweb root. */
-  dataset: DicomJsonDataset;
   /** Byte ranges of every element given a BulkDataURI, keyed by the URI's tag path. */
   bulkData: Record<string, ByteRange>;
   pixel: PixelLayout | null;
 }
 
-/** An instance as read back for WADO-RS. */
-export interface InstanceRecord {
-  studyUid: Uid;
-  seriesUid: Uid;
-  sopInstanceUid: Uid;
-  sopClassUid: Uid;
-  transferSyntaxUid: Uid;
-  sha256: string;
-  size: number;
-  part10Prefix: Buffer | null;
-  pixel: PixelLayout | null;
-  bulkData: Record<string, ByteRange>;
+/** What ingest hands the index for one stored Part 10 file. */
+export interface NewInstance extends InstanceRecord {
+  tenant: TenantId;
+  /** The instance as DICOM JSON (no group 0002); BulkDataURIs relative to the DICOMweb root. */
+  dataset: DicomJsonDataset;
 }
 
 export type PutOutcome =

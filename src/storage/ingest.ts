@@ -30,9 +30,10 @@ export interface IngestOptions {
 
 /**
  * The store-instance use case, in two stages so a request's parts pipeline:
- * `receive` spools one part to disk (hashing and fsyncing it) and must finish
- * before the next part of the body is read; `store` then verifies it, moves
- * the unchanged bytes into place and indexes them through the group commit.
+ * `receive` spools one part to disk (hashing it) and must finish before the
+ * next part of the body is read; `store` then verifies it, waits for its bytes
+ * to be synced, moves them unchanged into place and indexes them through the
+ * group commit.
  * The index row is written last, so a half-stored instance is never visible;
  * a crash in between leaves only an unreferenced blob.
  */
@@ -62,8 +63,11 @@ export class Ingest {
     }
   }
 
-  /** Stage 2: stores a received instance; throws StoreFailure with a PS3.18 I.2.2 reason. */
-  /** Stage 2: every received instance must go through here (it was announced to the group commit). */
+  /**
+   * Stage 2: stores a received instance, or throws StoreFailure with a PS3.18
+   * I.2.2 reason. Every received instance must come through here: it was
+   * announced to the group commit.
+   */
   async store(tenant: TenantId, spooled: SpooledFile, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
     let committing = false;
     try {

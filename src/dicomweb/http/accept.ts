@@ -7,6 +7,7 @@
  * WADO-RS resource from its stored transfer syntax and what the codecs can produce,
  * and answers "as stored, or converted to X, with which Content-Type?".
  */
+import { ExplicitVRLittleEndian } from '../../dicom/transfer-syntax.js';
 import { formatMediaType, parseMediaType } from './media-type.js';
 
 export interface AcceptRange {
@@ -85,7 +86,6 @@ function splitList(s: string): string[] {
   return out.map((e) => e.trim()).filter((e) => e !== '');
 }
 
-export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const TS = '1.2.840.10008.1.2.';
 
 /**
@@ -93,7 +93,7 @@ const TS = '1.2.840.10008.1.2.';
  * "D" rows first). application/dicom defaults to Explicit VR Little Endian (8.7.3.4).
  */
 const PIXEL_MEDIA_TYPES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['application/octet-stream', [EXPLICIT_VR_LITTLE_ENDIAN]],
+  ['application/octet-stream', [ExplicitVRLittleEndian]],
   ['image/jpeg', ['4.70', '4.50', '4.51', '4.57'].map((s) => TS + s)],
   ['image/dicom-rle', [`${TS}5`]],
   ['image/jls', [`${TS}4.80`, `${TS}4.81`]],
@@ -107,7 +107,7 @@ const PIXEL_MEDIA_TYPES: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 const MEDIA_TYPE_OF = new Map(PIXEL_MEDIA_TYPES.flatMap(([mt, list]) => list.map((ts) => [ts, mt] as const)));
 const DEFAULT_TS = new Map<string, string>([
-  ['application/dicom', EXPLICIT_VR_LITTLE_ENDIAN],
+  ['application/dicom', ExplicitVRLittleEndian],
   ...PIXEL_MEDIA_TYPES.map(([mt, list]) => [mt, list[0] as string] as const),
 ]);
 /** Lossy syntaxes: served as stored even when the default was asked for (PS3.18 8.7.3.4). */
@@ -117,7 +117,7 @@ const LOSSY = new Set([
 ]);
 /** Implicit VR and Big Endian "shall not be used with Web Services" (PS3.18 8.7.3). */
 const NOT_FOR_WEB = new Set(['1.2.840.10008.1.2', `${TS}2`]);
-const NATIVE = new Set([...NOT_FOR_WEB, EXPLICIT_VR_LITTLE_ENDIAN]);
+const NATIVE = new Set([...NOT_FOR_WEB, ExplicitVRLittleEndian]);
 
 /** Default transfer syntax of a media type (PS3.18 Tables 8.7.3-2, -4, -5), if it has one. */
 export function defaultTransferSyntax(mediaType: string): string | undefined {
@@ -208,7 +208,7 @@ export interface Representation {
 }
 
 const nativeOnly = (from: string, to: string): boolean =>
-  from === to || (NATIVE.has(from) && to === EXPLICIT_VR_LITTLE_ENDIAN);
+  from === to || (NATIVE.has(from) && to === ExplicitVRLittleEndian);
 
 /** The representations of a WADO-RS resource, in server preference (default first). */
 export function retrieveOffers(target: RetrieveTarget): Offer<Representation>[] {
@@ -219,11 +219,11 @@ export function retrieveOffers(target: RetrieveTarget): Offer<Representation>[] 
       value: { mediaType, transcode: false },
     }));
   }
-  const stored = target.storedTransferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
+  const stored = target.storedTransferSyntax ?? ExplicitVRLittleEndian;
   const canProduce = target.canProduce ?? nativeOnly;
   // Frame and bulkdata bytes of Implicit VR LE equal those of Explicit VR LE.
   const pixels = target.kind !== 'instance';
-  const asIs = pixels && stored === '1.2.840.10008.1.2' ? EXPLICIT_VR_LITTLE_ENDIAN : stored;
+  const asIs = pixels && stored === '1.2.840.10008.1.2' ? ExplicitVRLittleEndian : stored;
   const forbidden = NOT_FOR_WEB.has(asIs);
   const candidates = [...MEDIA_TYPE_OF.keys()];
   if (!pixels) candidates.push(`${TS}1.99`);
@@ -233,7 +233,7 @@ export function retrieveOffers(target: RetrieveTarget): Offer<Representation>[] 
     ? [asIs, ...others]
     : forbidden
       ? [...others, asIs]
-      : [EXPLICIT_VR_LITTLE_ENDIAN, asIs, ...others];
+      : [ExplicitVRLittleEndian, asIs, ...others];
   const multipart: Offer<Representation>[] = [];
   const single: Offer<Representation>[] = [];
   for (const ts of new Set(ordered)) {

@@ -6,6 +6,7 @@ import { parseAccept } from '../http/accept.js';
 import { errors } from '../errors.js';
 import { dicomwebRoot, instanceUrl, seriesUrl, studyUrl } from '../urls.js';
 import { parseQidoQuery, type RawQuery } from './query-params.js';
+import { UID_PARAM } from '../uid-param.js';
 
 export interface QidoDeps {
   config: AtriumConfig;
@@ -14,7 +15,6 @@ export interface QidoDeps {
 
 type Params = { study?: string; series?: string };
 
-const UID_PARAM = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: 64 } as const;
 const paramsSchema = {
   params: { type: 'object', properties: { study: UID_PARAM, series: UID_PARAM } },
 } as const;

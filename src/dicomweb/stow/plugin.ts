@@ -11,13 +11,13 @@ import { parseAccept } from '../http/accept.js';
 import { toNativeDicomModel } from '../dicom-xml.js';
 import { dicomwebRoot } from '../urls.js';
 import { type PartResult, storeResponse, storeStatus } from './store-response.js';
+import { UID_PARAM } from '../uid-param.js';
 
 export interface StowDeps {
   config: AtriumConfig;
   ingest: Ingest;
 }
 
-const UID_PARAM = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: 64 } as const;
 
 /**
  * STOW-RS (PS3.18 10.5): `POST /studies[/{study}]` with a multipart/related body
@@ -35,9 +35,8 @@ export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<
   const handler = async (request: FastifyRequest<{ Params: { study?: string } }>, reply: FastifyReply) => {
     const results = await storeBody(request, deps.ingest);
     const dataset = storeResponse(results, dicomwebRoot(request, deps.config));
-    const failed = results.filter((r): r is Extract<PartResult, { ok: false }> => !r.ok);
-    for (const { failure } of failed) {
-      request.log.info({ reason: failure.reason, message: failure.message }, 'instance not stored');
+    for (const result of results) {
+      if (!result.ok) request.log.info({ reason: result.failure.reason, message: result.failure.message }, 'instance not stored');
     }
     reply.code(storeStatus(results));
     if (prefersXml(request.headers.accept)) {

@@ -1,6 +1,7 @@
 import type { BlobRef } from '../../storage/blob-store.js';
 import type { TenantId } from '../../storage/ids.js';
 import type { InstanceRecord } from '../../storage/index-store.js';
+import { UID_PARAM } from '../uid-param.js';
 
 /** Path parameters of WADO-RS resources (PS3.18 10.4.1). */
 export interface WadoParams {
@@ -11,7 +12,6 @@ export interface WadoParams {
   '*'?: string;
 }
 
-const UID_PARAM = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)*$', maxLength: 64 } as const;
 
 export const wadoParamsSchema = {
   params: {

@@ -27,15 +27,18 @@ export function retrieveHandler(deps: RetrieveDeps) {
     if (records.length === 0) throw errors.notFound('no such study, series or instance');
     const ranges = parseAccept(request.headers.accept);
     const singlePart = request.params.instance !== undefined;
-    const chosen: Array<{ record: InstanceRecord; rep: Representation }> = [];
-    for (const record of records) {
-      const target = { kind: 'instance' as const, storedTransferSyntax: record.transferSyntaxUid, singlePart, canProduce: asStoredOnly };
-      const rep = negotiate(ranges, retrieveOffers(target));
-      if (rep === null || rep.transcode) {
-        throw errors.notAcceptable(notAcceptableMessage(request.headers.accept, retrieveOffers(target)));
-      }
-      chosen.push({ record, rep });
-    }
+    // Negotiated once per stored transfer syntax, not per instance.
+    const bySyntax = new Map<string, Representation>();
+    const representation = (storedTransferSyntax: string): Representation => {
+      let rep = bySyntax.get(storedTransferSyntax);
+      if (rep) return rep;
+      const offers = retrieveOffers({ kind: 'instance', storedTransferSyntax, singlePart, canProduce: asStoredOnly });
+      rep = negotiate(ranges, offers) ?? undefined;
+      if (!rep || rep.transcode) throw errors.notAcceptable(notAcceptableMessage(request.headers.accept, offers));
+      bySyntax.set(storedTransferSyntax, rep);
+      return rep;
+    };
+    const chosen = records.map((record) => ({ record, rep: representation(record.transferSyntaxUid) }));
     const first = chosen[0]!.rep;
     const body = (record: InstanceRecord) => part10Body(deps.blobs.openRead(blobOf(request.tenant, record)), record.part10Prefix);
     const length = (record: InstanceRecord) => record.size + (record.part10Prefix?.length ?? 0);
@@ -49,8 +52,7 @@ export function retrieveHandler(deps: RetrieveDeps) {
       return reply.type(partContentType(first)).send(body(record));
     }
     // The top-level transfer-syntax is stated only when every part shares it.
-    const syntaxes = new Set(chosen.map((c) => c.rep.transferSyntax));
-    const topSyntax = syntaxes.size === 1 ? first.transferSyntax : undefined;
+    const topSyntax = bySyntax.size === 1 ? first.transferSyntax : undefined;
     return sendMultipart(
       request,
       reply,
