@@ -5,7 +5,7 @@ import { DicomReadError, readInstance } from '../dicom/instance-reader.js';
 import { getTransferSyntax } from '../dicom/transfer-syntax.js';
 import { part10Prefix } from '../dicom/file-meta.js';
 import type { BlobStore } from './blob-store.js';
-import { CommitQueue } from './commit-queue.js';
+import { CommitGroup, CommitQueue } from './commit-queue.js';
 import { spoolToTemp, type SpooledFile } from './files/spool.js';
 import type { DuplicatePolicy, IndexStore } from './index-store.js';
 import { isUid, type TenantId, type Uid } from './ids.js';
@@ -22,6 +22,9 @@ export interface StoredInstanceRef {
   transferSyntaxUid: Uid;
   outcome: 'stored' | 'identical' | 'replaced';
 }
+
+/** A spooled part, and the group (its request) whose parts share a commit. */
+export type ReceivedPart = SpooledFile & { readonly group: CommitGroup };
 
 export interface IngestOptions {
   inlineBinaryMaxBytes: number;
@@ -48,17 +51,22 @@ export class Ingest {
     this.#commits = new CommitQueue(index, blobs, options.duplicatePolicy);
   }
 
+  /** A new group for instances that arrive together (the parts of one request). */
+  group(): CommitGroup {
+    return new CommitGroup();
+  }
+
   /**
    * Stage 1: the part's bytes, spooled (their sync completes in the background).
    * The instance is announced to the group commit as soon as its bytes start
-   * arriving, so the parts before it wait for it and share one flush.
+   * arriving, so the earlier parts of its group wait for it and share one flush.
    */
-  async receive(body: Readable): Promise<SpooledFile> {
-    this.#commits.expect();
+  async receive(body: Readable, group: CommitGroup): Promise<ReceivedPart> {
+    this.#commits.expect(group);
     try {
-      return await spoolToTemp(body, this.blobs.tempDir());
+      return { ...(await spoolToTemp(body, this.blobs.tempDir())), group };
     } catch (err) {
-      this.#commits.withdraw();
+      this.#commits.withdraw(group);
       throw err;
     }
   }
@@ -68,7 +76,7 @@ export class Ingest {
    * I.2.2 reason. Every received instance must come through here: it was
    * announced to the group commit.
    */
-  async store(tenant: TenantId, spooled: SpooledFile, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
+  async store(tenant: TenantId, spooled: ReceivedPart, expectedStudyUid?: Uid): Promise<StoredInstanceRef> {
     let committing = false;
     try {
       const info = await this.read(spooled);
@@ -89,7 +97,7 @@ export class Ingest {
       await spooled.durable;
       await this.blobs.place(blob, spooled.path);
       committing = true;
-      const outcome = await this.#commits.commit({
+      const outcome = await this.#commits.commit(spooled.group, {
         tenant,
         ...ref,
         sha256: spooled.sha256,
@@ -124,7 +132,7 @@ export class Ingest {
           );
       }
     } catch (err) {
-      if (!committing) this.#commits.withdraw();
+      if (!committing) this.#commits.withdraw(spooled.group);
       await spooled.durable.catch(() => undefined);
       await rm(spooled.path, { force: true }); // still there unless placed
       throw err;

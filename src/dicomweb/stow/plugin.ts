@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AtriumConfig } from '../../config.js';
-import type { SpooledFile } from '../../storage/files/spool.js';
-import type { Ingest } from '../../storage/ingest.js';
+import type { Ingest, ReceivedPart } from '../../storage/ingest.js';
 import { FailureReason, StoreFailure } from '../../storage/store-failure.js';
 import { errors } from '../errors.js';
 import { getBoundary, MultipartError, readMultipart } from '../http/multipart-reader.js';
@@ -50,7 +49,7 @@ export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<
 }
 
 /** Parts whose storing may overlap with reading the next parts of the body. */
-const PIPELINE_DEPTH = 8;
+const PIPELINE_DEPTH = 16;
 
 async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>, ingest: Ingest): Promise<PartResult[]> {
   const body = request.body as Readable;
@@ -58,9 +57,9 @@ async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>
   const mediaType = parseMediaType(contentType);
   const study = request.params.study;
   if (mediaType?.type === 'application' && mediaType.subtype === 'dicom') {
-    let spooled: SpooledFile;
+    let spooled: ReceivedPart;
     try {
-      spooled = await ingest.receive(body);
+      spooled = await ingest.receive(body, ingest.group());
     } catch (err) {
       return [unexpectedFailure(request, err)];
     }
@@ -79,6 +78,7 @@ async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>
   // parsed); verifying and committing each part overlaps with that, bounded.
   const results: Array<Promise<PartResult>> = [];
   const running = new Set<Promise<PartResult>>();
+  const group = ingest.group();
   let truncation: StoreFailure | undefined;
   try {
     for await (const part of readMultipart(body, boundary)) {
@@ -89,9 +89,9 @@ async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>
         results.push(Promise.resolve({ ok: false, failure }));
         continue;
       }
-      let spooled: SpooledFile;
+      let spooled: ReceivedPart;
       try {
-        spooled = await ingest.receive(part.body);
+        spooled = await ingest.receive(part.body, group);
       } catch (err) {
         if (err instanceof MultipartError) throw err;
         results.push(Promise.resolve(unexpectedFailure(request, err)));
@@ -116,7 +116,7 @@ async function storeBody(request: FastifyRequest<{ Params: { study?: string } }>
 }
 
 /** Never rejects: every part ends as stored or as a failure with its reason. */
-async function storePart(request: FastifyRequest, ingest: Ingest, spooled: SpooledFile, study: string | undefined): Promise<PartResult> {
+async function storePart(request: FastifyRequest, ingest: Ingest, spooled: ReceivedPart, study: string | undefined): Promise<PartResult> {
   try {
     return { ok: true, ref: await ingest.store(request.tenant, spooled, study) };
   } catch (err) {
