@@ -8,6 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bin ./bin
+COPY scripts ./scripts
 RUN npm ci --build-from-source \
  && npm prune --omit=dev
 
