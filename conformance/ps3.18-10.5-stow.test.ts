@@ -150,6 +150,21 @@ describe('PS3.18 10.5: many parts in one request', () => {
   }, 300_000);
 });
 
+describe('PS3.18 10.5.3: response media types', () => {
+  it('Accept: application/dicom+xml gets the store response in the Native DICOM Model (PS3.19)', async () => {
+    const boundary = newBoundary();
+    const r = await postStudies(t.root, multipartBody([{ body: readBytes(CR1) }], boundary), stowContentType(boundary), {
+      accept: 'application/dicom+xml',
+    });
+    expect([200, 202]).toContain(r.status);
+    expect(r.res.headers['content-type']).toMatch(/^application\/dicom\+xml/);
+    const xml = r.res.body.toString('utf8');
+    expect(xml).toMatch(/<NativeDicomModel[^>]*>/);
+    expect(xml).toMatch(/<DicomAttribute tag="00081199" vr="SQ"[^>]*>\s*<Item number="1">/);
+    expect(xml).toContain(CR1.sopUid);
+  });
+});
+
 describe('PS3.18 10.5.3: failures', () => {
   it('a malformed part among good ones: 202, FailedSOPSequence item with FailureReason, the good ones stored', async () => {
     const r = await stow(t.root, [CR1, GARBAGE, CT_B]);
