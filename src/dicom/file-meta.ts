@@ -1,4 +1,4 @@
-import type { FileFormat } from './instance-reader.js';
+import type { FileFormat } from './file-format.js';
 
 /** atrium's Implementation Class UID (PS3.7 D.3.3.2), a UUID-derived UID (PS3.5 B.2). */
 export const IMPLEMENTATION_CLASS_UID = '2.25.56093372840454198316072488895582214816';

@@ -14,6 +14,7 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 import { datasetToJson, type JsonConversionOptions } from './dataset-to-json.js';
 import { DicomReadError } from './dicom-read-error.js';
 import { readEncapsulatedPixelData, type EncapsulatedPixelData } from './encapsulated-frames.js';
+import { guessBareSyntax, hasDicmAt, isUpper, type FileFormat } from './file-format.js';
 import { FileWindow, NeedMoreBytes } from './file-window.js';
 import type { DicomJsonDataset, Vr } from './json-model.js';
 import { pixelLayoutOf } from './pixel-layout-of.js';
@@ -33,20 +34,7 @@ import {
 import { getTransferSyntax, type TransferSyntax } from './transfer-syntax.js';
 
 export { DicomReadError, type DicomReadErrorReason } from './dicom-read-error.js';
-
-/**
- * How the file begins. Some real files lack the preamble, or the whole File
- * Meta Information ("bare" data sets from old ACR-NEMA era writers); they are
- * kept unchanged and given a synthesized header when retrieved.
- */
-export type FileFormat =
-  | 'part10'
-  /** "DICM" and the meta group at byte 0. */
-  | 'no-preamble'
-  /** The meta group at byte 0, no "DICM". */
-  | 'no-preamble-no-dicm'
-  /** The data set at byte 0. */
-  | 'bare-data-set';
+export type { FileFormat } from './file-format.js';
 
 export interface InstanceInfo {
   fileFormat: FileFormat;
@@ -109,29 +97,6 @@ function uidOf(el: RawElement): string {
 
 function isIoError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
-}
-
-function hasDicmAt(b: Uint8Array, at: number): boolean {
-  return b[at] === 0x44 && b[at + 1] === 0x49 && b[at + 2] === 0x43 && b[at + 3] === 0x4d;
-}
-
-const isUpper = (c: number | undefined) => c !== undefined && c >= 0x41 && c <= 0x5a;
-
-/**
- * The transfer syntax a bare data set (no meta header) is written in, read off
- * its first element, which must be in a low even group (0008 in practice):
- * an uppercase VR after the tag means explicit VR.
- */
-function guessBareSyntax(b: Uint8Array): string | undefined {
-  if (b.length < 8) return undefined;
-  const groupLE = b[0]! | (b[1]! << 8);
-  const groupBE = (b[0]! << 8) | b[1]!;
-  const explicit = isUpper(b[4]) && isUpper(b[5]);
-  if (groupLE >= 0x0002 && groupLE <= 0x0010 && groupLE % 2 === 0) {
-    return explicit ? '1.2.840.10008.1.2.1' : '1.2.840.10008.1.2';
-  }
-  if (groupBE >= 0x0002 && groupBE <= 0x0010 && groupBE % 2 === 0 && explicit) return '1.2.840.10008.1.2.2';
-  return undefined;
 }
 
 async function readPart10(w: FileWindow, options: ReadInstanceOptions): Promise<InstanceInfo> {
