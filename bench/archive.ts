@@ -171,16 +171,7 @@ async function generate(dir: string, shape: ArchiveShape): Promise<Archive> {
         const out = Buffer.from(ds.write({ fragmentMultiframe: false }));
         const file = `files/${pad(n++, 6)}.dcm`;
         await writeFile(path.join(dir, file), out);
-        instances.push({
-          file,
-          study,
-          series,
-          sop,
-          bytes: out.length,
-          transferSyntax: String(ds.meta['00020010']?.Value?.[0] ?? ''),
-          frames: 1,
-          source: src.file,
-        });
+        instances.push(archiveInstance(file, { study, series, sop }, out, ds, 1, src.file));
       }
     }
   }
@@ -221,16 +212,7 @@ async function generateMultiframe(dir: string, frames: number): Promise<ArchiveI
   const out = Buffer.from(ds.write({ fragmentMultiframe: false }));
   const file = 'files/multiframe.dcm';
   await writeFile(path.join(dir, file), out);
-  return {
-    file,
-    study,
-    series,
-    sop,
-    bytes: out.length,
-    transferSyntax: String(ds.meta['00020010']?.Value?.[0] ?? ''),
-    frames,
-    source: MULTIFRAME_SOURCE,
-  };
+  return archiveInstance(file, { study, series, sop }, out, ds, frames, MULTIFRAME_SOURCE);
 }
 
 /** Reads every archive file into memory once (about 250 MB at the default shape). */
@@ -251,4 +233,16 @@ export function archiveId(archive: Archive): string {
 if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) {
   const a = await loadArchive(path.resolve(import.meta.dirname, '../.bench'));
   console.log(`${a.dir}: ${a.studies.length} studies, ${a.instances.length + 1} instances, ${(a.totalBytes / 1e6).toFixed(1)} MB`);
+}
+
+/** The archive's record of one written file. */
+function archiveInstance(
+  file: string,
+  uids: { study: string; series: string; sop: string },
+  out: Buffer,
+  ds: { meta: Record<string, { Value?: unknown[] } | undefined> },
+  frames: number,
+  source: string,
+): ArchiveInstance {
+  return { file, ...uids, bytes: out.length, transferSyntax: String(ds.meta['00020010']?.Value?.[0] ?? ''), frames, source };
 }
