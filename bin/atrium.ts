@@ -3,12 +3,13 @@ import './threadpool.js';
 import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
 import { serve } from './serve.js';
+import { TENANT_USAGE, tenantCommand } from './tenant.js';
 
 const USAGE = `usage: atrium <command> [options]
 
 commands:
-  serve     start the DICOMweb server
-
+  serve [options]                     start the DICOMweb server
+${TENANT_USAGE}
 serve options:
   --host H                 address to listen on (default 127.0.0.1)
   --port P                 port (default 8080; 0 picks a free one)
@@ -66,6 +67,9 @@ try {
   switch (command) {
     case 'serve':
       await serve(serveConfig(rest));
+      break;
+    case 'tenant':
+      process.exitCode = await tenantCommand(rest);
       break;
     case undefined:
     case '--help':

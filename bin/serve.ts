@@ -2,7 +2,6 @@ import cluster from 'node:cluster';
 import type { AtriumConfig } from '../src/config.js';
 import { buildApp } from '../src/dicomweb/app.js';
 import { openArchive } from '../src/storage/open-archive.js';
-import { singleTenantDirectory } from '../src/tenancy/tenant-directory.js';
 
 function announce(config: AtriumConfig, port: number): void {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -12,7 +11,7 @@ function announce(config: AtriumConfig, port: number): void {
 /** One server process: the whole app on the shared store. */
 async function serveProcess(config: AtriumConfig): Promise<number> {
   const archive = await openArchive(config.dataDir);
-  const app = await buildApp({ config, ...archive, tenants: singleTenantDirectory });
+  const app = await buildApp({ config, ...archive });
   const shutdown = async () => {
     await app.close();
     archive.index.close();

@@ -41,6 +41,8 @@ export interface BlobStore {
   readRange(ref: BlobRef, offset: number, length: number): Promise<Buffer>;
   /** Deletes the blob; no error when it is already gone. */
   remove(ref: BlobRef): Promise<void>;
+  /** Deletes every blob of a tenant (tenant removal). */
+  removeTenant(tenant: TenantId): Promise<void>;
   /** A directory on the same filesystem as the blobs, for spooling uploads. */
   tempDir(): string;
 }

@@ -5,15 +5,18 @@ import { FileBlobStore } from './files/file-blob-store.js';
 import type { IndexStore } from './index-store.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteIndexStore } from './sqlite/sqlite-index-store.js';
+import { SqliteTenantStore } from './sqlite/sqlite-tenant-store.js';
+import type { TenantStore } from './tenant-store.js';
 
 export interface Archive {
   index: IndexStore;
   blobs: BlobStore;
+  tenants: TenantStore;
 }
 
 /** The embedded store: `index.sqlite` and content-addressed files under one data directory. */
 export async function openArchive(dataDir: string): Promise<Archive> {
   await mkdir(dataDir, { recursive: true });
-  const index = new SqliteIndexStore(openSqliteDatabase(join(dataDir, 'index.sqlite')));
-  return { index, blobs: new FileBlobStore(dataDir) };
+  const db = openSqliteDatabase(join(dataDir, 'index.sqlite'));
+  return { index: new SqliteIndexStore(db), blobs: new FileBlobStore(dataDir), tenants: new SqliteTenantStore(db) };
 }

@@ -1,10 +1,6 @@
-import { TenantId } from '../storage/ids.js';
+import type { TenantId } from '../storage/ids.js';
 
-/** Which tenants exist. Only the default tenant until tenant management lands. */
+/** Which tenants exist (the storage layer's TenantStore is one). */
 export interface TenantDirectory {
   exists(tenant: TenantId): boolean;
 }
-
-export const singleTenantDirectory: TenantDirectory = {
-  exists: (tenant) => tenant === TenantId.DEFAULT,
-};

@@ -1,5 +1,5 @@
 import { createReadStream, mkdirSync } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
@@ -83,6 +83,12 @@ export class FileBlobStore implements BlobStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  }
+
+  async removeTenant(tenant: TenantId): Promise<void> {
+    if (!TenantId.is(tenant)) throw new RangeError(`invalid tenant id: ${JSON.stringify(tenant)}`);
+    await rm(join(this.#root, tenant), { recursive: true, force: true });
+    this.#knownDirs.clear();
   }
 
   tempDir(): string {

@@ -110,6 +110,14 @@ const MIGRATIONS: readonly string[] = [
   // Files stored without preamble or File Meta Information get these bytes
   // prepended when retrieved, so clients always receive valid Part 10.
   `ALTER TABLE instances ADD COLUMN part10_prefix BLOB;`,
+  // The tenants that exist; the default tenant always does.
+  `
+  CREATE TABLE tenants (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+  );
+  INSERT INTO tenants (id, created_at) VALUES ('default', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, type AtriumConfig } from '../../../src/config.js';
 import { buildApp } from '../../../src/dicomweb/app.js';
-import { openArchive } from '../../../src/storage/open-archive.js';
-import { singleTenantDirectory } from '../../../src/tenancy/tenant-directory.js';
+import { openArchive, type Archive } from '../../../src/storage/open-archive.js';
 
 export const TESTDATA = new URL('../../../../shared/testdata/', import.meta.url);
 
 export interface TestServer {
   root: string;
   origin: string;
+  archive: Archive;
   close(): Promise<void>;
 }
 
@@ -19,11 +19,12 @@ export async function startServer(overrides: Partial<AtriumConfig> = {}): Promis
   const dataDir = await mkdtemp(join(tmpdir(), 'atrium-test-'));
   const config = defaultConfig({ dataDir, port: 0, logLevel: 'warn', ...overrides });
   const archive = await openArchive(dataDir);
-  const app = await buildApp({ config, ...archive, tenants: singleTenantDirectory, logger: false });
+  const app = await buildApp({ config, ...archive, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
+    archive,
     origin,
     root: `${origin}/dicom-web`,
     async close() {

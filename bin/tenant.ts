@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { TenantId } from '../src/storage/ids.js';
+import { openArchive } from '../src/storage/open-archive.js';
+import { TenantNotEmptyError } from '../src/storage/tenant-store.js';
+
+export const TENANT_USAGE = `  tenant add T --data DIR             create tenant T (lower-case letters, digits, '-')
+  tenant list --data DIR              tenants with their instance counts
+  tenant remove T --data DIR [--force]
+                                      delete tenant T; refused while it holds data unless --force
+`;
+
+/** `atrium tenant add|list|remove`; returns the process exit code. */
+export async function tenantCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, force: { type: 'boolean' } },
+  });
+  const [action, id] = positionals;
+  const archive = await openArchive(values.data ?? './data');
+  try {
+    if (action === 'list') {
+      for (const t of archive.tenants.list()) process.stdout.write(`${t.id}\t${t.instances} instances\tcreated ${t.createdAt}\n`);
+      return 0;
+    }
+    if ((action !== 'add' && action !== 'remove') || id === undefined) {
+      process.stderr.write(`usage:\n${TENANT_USAGE}`);
+      return 2;
+    }
+    if (!TenantId.is(id)) {
+      process.stderr.write(`atrium: invalid tenant id ${JSON.stringify(id)}: 1-63 lower-case letters, digits or '-', starting with a letter or digit\n`);
+      return 2;
+    }
+    if (action === 'add') {
+      const created = archive.tenants.add(id);
+      process.stdout.write(created ? `tenant ${id} added\n` : `tenant ${id} already exists\n`);
+      return 0;
+    }
+    if (id === TenantId.DEFAULT) {
+      process.stderr.write('atrium: the default tenant cannot be removed\n');
+      return 1;
+    }
+    if (!archive.tenants.remove(id, { force: values.force ?? false })) {
+      process.stderr.write(`atrium: no tenant ${id}\n`);
+      return 1;
+    }
+    await archive.blobs.removeTenant(id);
+    process.stdout.write(`tenant ${id} removed\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof TenantNotEmptyError)) throw err;
+    process.stderr.write(`atrium: ${err.message}\n`);
+    return 1;
+  } finally {
+    archive.index.close();
+  }
+}
