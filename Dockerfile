@@ -22,7 +22,8 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
-# Listening beyond loopback: put atrium behind TLS and authentication.
+# Listening beyond loopback, atrium demands API keys (serve --auth auto):
+# docker exec <container> node dist/bin/atrium.js key add --tenant default --role admin --data /data
 CMD ["node", "dist/bin/atrium.js", "serve", "--host", "0.0.0.0", "--port", "8080", "--data", "/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -3,13 +3,14 @@ import './threadpool.js';
 import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
 import { serve } from './serve.js';
+import { KEY_USAGE, keyCommand } from './key.js';
 import { TENANT_USAGE, tenantCommand } from './tenant.js';
 
 const USAGE = `usage: atrium <command> [options]
 
 commands:
   serve [options]                     start the DICOMweb server
-${TENANT_USAGE}
+${TENANT_USAGE}${KEY_USAGE}
 serve options:
   --host H                 address to listen on (default 127.0.0.1)
   --port P                 port (default 8080; 0 picks a free one)
@@ -19,6 +20,9 @@ serve options:
   --on-duplicate POLICY    same SOP Instance UID with other bytes: reject (default) or replace
   --cors-origin ORIGIN     allowed browser origin; repeat for several (default: any)
   --log-level LEVEL        fatal, error, warn, info (default), debug, trace
+  --auth MODE              required: every DICOMweb request presents an API key;
+                           auto (default): required unless listening on loopback;
+                           off: never (refuse to use it on a shared network)
   --workers N              server processes sharing the port and the store
                            (default 1; more pays off when the host has cores to spare)
 `;
@@ -41,12 +45,15 @@ function serveConfig(args: string[]): AtriumConfig {
       'cors-origin': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
       workers: { type: 'string' },
+      auth: { type: 'string' },
     },
   });
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
   const workers = Number(values.workers ?? 1);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) fail(`invalid --workers ${values.workers}`);
+  const authMode = values.auth ?? 'auto';
+  if (authMode !== 'auto' && authMode !== 'required' && authMode !== 'off') fail('--auth must be required, auto or off');
   const policy = values['on-duplicate'] ?? 'reject';
   if (policy !== 'reject' && policy !== 'replace') fail(`--on-duplicate must be reject or replace`);
   return defaultConfig({
@@ -59,6 +66,7 @@ function serveConfig(args: string[]): AtriumConfig {
     corsOrigins: values['cors-origin'] ?? ['*'],
     logLevel: values['log-level'] ?? 'info',
     workers,
+    authMode,
   });
 }
 
@@ -70,6 +78,9 @@ try {
       break;
     case 'tenant':
       process.exitCode = await tenantCommand(rest);
+      break;
+    case 'key':
+      process.exitCode = await keyCommand(rest);
       break;
     case undefined:
     case '--help':

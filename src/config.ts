@@ -1,4 +1,5 @@
 import type { DuplicatePolicy } from './storage/index-store.js';
+import type { AuthMode } from './tenancy/auth-mode.js';
 
 /** Everything an operator can set; the CLI and tests fill it, modules read it. */
 export interface AtriumConfig {
@@ -25,6 +26,8 @@ export interface AtriumConfig {
   logLevel: string;
   /** Server processes sharing the port and the store (1 = no cluster). */
   workers: number;
+  /** When requests must present an API key (see credentialsRequired). */
+  authMode: AuthMode;
 }
 
 export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConfig {
@@ -41,6 +44,7 @@ export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConf
     qidoMaxLimit: 10000,
     logLevel: 'info',
     workers: 1,
+    authMode: 'auto',
     ...overrides,
   };
 }

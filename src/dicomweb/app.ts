@@ -3,6 +3,9 @@ import cors from '@fastify/cors';
 import type { AtriumConfig } from '../config.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { IndexStore } from '../storage/index-store.js';
+import type { KeyStore } from '../storage/key-store.js';
+import { credentialsRequired } from '../tenancy/auth-mode.js';
+import { FailureLimiter } from '../tenancy/failure-limiter.js';
 import { Ingest } from '../storage/ingest.js';
 import type { TenantDirectory } from '../tenancy/tenant-directory.js';
 import { AtriumHttpError } from './errors.js';
@@ -13,6 +16,7 @@ export interface AppDeps {
   index: IndexStore;
   blobs: BlobStore;
   tenants: TenantDirectory;
+  keys: KeyStore;
   /** Override fastify's logger (tests pass false). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -20,7 +24,7 @@ export interface AppDeps {
 /** Headers a browser client must be able to read from a cross-origin response. */
 const EXPOSED_HEADERS = [
   'Content-Type', 'Content-Length', 'Content-Location', 'Content-Range', 'Accept-Ranges',
-  'Warning', 'Location', 'ETag', 'Last-Modified',
+  'Warning', 'Location', 'ETag', 'Last-Modified', 'WWW-Authenticate', 'Retry-After',
 ];
 
 function loggerOptions(config: AtriumConfig): FastifyServerOptions['logger'] {
@@ -77,8 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError | AtriumHttpError, request, reply) => {
+    // Coded errors may carry headers: WWW-Authenticate, Retry-After, Content-Range.
+    if ('headers' in error && error.headers) reply.headers(error.headers);
     if (error instanceof AtriumHttpError) {
-      reply.headers(error.headers);
       return reply.code(error.statusCode).send({ error: error.code, message: error.message });
     }
     const status = error.statusCode ?? 500;
@@ -98,7 +103,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     inlineBinaryMaxBytes: config.inlineBinaryMaxBytes,
     duplicatePolicy: config.duplicatePolicy,
   });
-  const pluginDeps = { ...deps, ingest };
+  const required = credentialsRequired(config.authMode, config.host);
+  if (config.authMode === 'off' && credentialsRequired('auto', config.host)) {
+    app.log.warn('authentication is OFF on a non-loopback address: anyone who reaches this port reads and writes every tenant');
+  }
+  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter() };
   await app.register(dicomwebPlugin, { prefix: '/dicom-web', ...pluginDeps });
   await app.register(dicomwebPlugin, { prefix: '/tenants/:tenant/dicom-web', ...pluginDeps });
   return app;

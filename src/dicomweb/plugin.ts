@@ -3,7 +3,9 @@ import type { AtriumConfig } from '../config.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { IndexStore } from '../storage/index-store.js';
 import type { Ingest } from '../storage/ingest.js';
-import { registerTenantResolution } from '../tenancy/plugin.js';
+import type { KeyStore } from '../storage/key-store.js';
+import type { FailureLimiter } from '../tenancy/failure-limiter.js';
+import { registerTenantAccess } from '../tenancy/plugin.js';
 import type { TenantDirectory } from '../tenancy/tenant-directory.js';
 import { qidoPlugin } from './qido/plugin.js';
 import { stowPlugin } from './stow/plugin.js';
@@ -14,14 +16,17 @@ export interface DicomwebDeps {
   index: IndexStore;
   blobs: BlobStore;
   tenants: TenantDirectory;
+  keys: KeyStore;
   ingest: Ingest;
+  credentialsRequired: boolean;
+  failures: FailureLimiter;
 }
 
 /** One DICOMweb root (PS3.18 paths below it), registered once per root prefix. */
 export async function dicomwebPlugin(app: FastifyInstance, options: DicomwebDeps & { prefix?: string }): Promise<void> {
   // Sub-plugins inherit this prefix already: pass them the dependencies only.
   const { prefix: _prefix, ...deps } = options;
-  registerTenantResolution(app, deps.tenants);
+  registerTenantAccess(app, deps);
   await app.register(stowPlugin, deps);
   await app.register(qidoPlugin, deps);
   await app.register(wadoPlugin, deps);

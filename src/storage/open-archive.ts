@@ -5,18 +5,26 @@ import { FileBlobStore } from './files/file-blob-store.js';
 import type { IndexStore } from './index-store.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteIndexStore } from './sqlite/sqlite-index-store.js';
+import { SqliteKeyStore } from './sqlite/sqlite-key-store.js';
 import { SqliteTenantStore } from './sqlite/sqlite-tenant-store.js';
+import type { KeyStore } from './key-store.js';
 import type { TenantStore } from './tenant-store.js';
 
 export interface Archive {
   index: IndexStore;
   blobs: BlobStore;
   tenants: TenantStore;
+  keys: KeyStore;
 }
 
 /** The embedded store: `index.sqlite` and content-addressed files under one data directory. */
 export async function openArchive(dataDir: string): Promise<Archive> {
   await mkdir(dataDir, { recursive: true });
   const db = openSqliteDatabase(join(dataDir, 'index.sqlite'));
-  return { index: new SqliteIndexStore(db), blobs: new FileBlobStore(dataDir), tenants: new SqliteTenantStore(db) };
+  return {
+    index: new SqliteIndexStore(db),
+    blobs: new FileBlobStore(dataDir),
+    tenants: new SqliteTenantStore(db),
+    keys: new SqliteKeyStore(db),
+  };
 }

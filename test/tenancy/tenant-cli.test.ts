@@ -33,6 +33,21 @@ describe('atrium tenant (the brief\'s command-line contract)', () => {
     expect(atrium('tenant', 'remove', 'default').code).toBe(1);
   });
 
+  it('key add prints the key as the last line; revoke and list', () => {
+    const added = atrium('key', 'add', '--tenant', 'hospital-a', '--role', 'writer');
+    expect(added.code).toBe(0);
+    const lines = added.stdout.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^atr_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const keyId = /^key ([0-9a-f]{12}):/.exec(lines[0]!)?.[1];
+    expect(keyId).toBeDefined();
+    expect(atrium('key', 'list').stdout).toContain(`${keyId}\thospital-a\twriter\tactive`);
+    expect(atrium('key', 'revoke', keyId!)).toMatchObject({ code: 0, stdout: `key ${keyId} revoked\n` });
+    expect(atrium('key', 'revoke', keyId!).code).toBe(1);
+    expect(atrium('key', 'list').stdout).toMatch(new RegExp(`${keyId}\thospital-a\twriter\trevoked `));
+    expect(atrium('key', 'add', '--tenant', 'no-such', '--role', 'reader').code).toBe(1);
+    expect(atrium('key', 'add', '--tenant', 'hospital-a', '--role', 'superuser').code).toBe(2);
+  });
+
   it('remove deletes an empty tenant; removing it again fails', () => {
     expect(atrium('tenant', 'remove', 'hospital-a')).toMatchObject({ code: 0, stdout: 'tenant hospital-a removed\n' });
     expect(atrium('tenant', 'remove', 'hospital-a').code).toBe(1);

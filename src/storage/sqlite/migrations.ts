@@ -118,6 +118,19 @@ const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO tenants (id, created_at) VALUES ('default', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
   `,
+  // API keys: only the SHA-256 of the secret is kept (the secret is 256 random bits).
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('reader', 'writer', 'admin')),
+    secret_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE INDEX api_keys_tenant ON api_keys (tenant);
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */
