@@ -98,5 +98,10 @@ export interface IndexStore {
    * object per instance) so WADO metadata streams without re-serialising.
    */
   listMetadataJson(tenant: TenantId, scope: { studyUid: Uid; seriesUid?: Uid; sopInstanceUid?: Uid }): string[];
+  /**
+   * Deletes a study, series or instance atomically, computed attributes kept
+   * right. Returns the blobs to remove (after `durable()`); empty when none matched.
+   */
+  deleteInstances(tenant: TenantId, scope: { studyUid: Uid; seriesUid?: Uid; sopInstanceUid?: Uid }): Array<{ studyUid: Uid; sha256: string }>;
   close(): void;
 }

@@ -64,6 +64,15 @@ describe('credentials and roles (--auth required)', () => {
     expect((await call('POST', `${root(A)}/studies`, keys.readerA)).status).toBe(403);
   });
 
+  it('DELETE needs the admin role', async () => {
+    const writer = await request(`${root(A)}/studies/${CT_STUDY}`, { method: 'DELETE', headers: { authorization: `Bearer ${keys.writerA}` } });
+    expect(writer.statusCode).toBe(403);
+    await writer.body.dump();
+    const admin = await request(`${root(A)}/studies/1.2.3.4.5`, { method: 'DELETE', headers: { authorization: `Bearer ${keys.adminA}` } });
+    expect(admin.statusCode).toBe(404); // allowed, and nothing there
+    await admin.body.dump();
+  });
+
   it('HTTP Basic with the key as the password works (Orthanc\'s DICOMweb client)', async () => {
     expect((await call('GET', `${root(A)}/studies`, keys.readerA, true)).status).toBe(200);
     expect((await call('POST', `${root(B)}/studies`, keys.writerB, true)).status).toBe(200);

@@ -3,6 +3,7 @@ import type { AtriumConfig } from '../../config.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { IndexStore } from '../../storage/index-store.js';
 import { bulkDataHandler } from './bulkdata.js';
+import { deleteHandler } from './delete.js';
 import { framesHandler } from './frames.js';
 import { metadataHandler } from './metadata.js';
 import { wadoParamsSchema, type WadoParams } from './params.js';
@@ -18,13 +19,15 @@ const STUDY = '/studies/:study';
 const SERIES = `${STUDY}/series/:series`;
 const INSTANCE = `${SERIES}/instances/:instance`;
 
-/** WADO-RS (PS3.18 10.4): instances, metadata, frames and bulk data. */
+/** WADO-RS (PS3.18 10.4): instances, metadata, frames and bulk data; and DELETE of the same resources. */
 export async function wadoPlugin(app: FastifyInstance, deps: WadoDeps): Promise<void> {
   const route = { schema: wadoParamsSchema };
   const retrieve = retrieveHandler(deps);
   const metadata = metadataHandler(deps);
+  const remove = deleteHandler(deps);
   for (const path of [STUDY, SERIES, INSTANCE]) {
     app.get<{ Params: WadoParams }>(path, route, retrieve);
+    app.delete<{ Params: WadoParams }>(path, route, remove);
     app.get<{ Params: WadoParams }>(`${path}/metadata`, route, metadata);
   }
   app.get<{ Params: WadoParams }>(`${INSTANCE}/frames/:frames`, route, framesHandler(deps));

@@ -12,7 +12,16 @@ import type {
   QidoQuery,
   QidoResult,
 } from '../index-store.js';
+import { InstanceDeleter, type DeletedBlob } from './instance-deleter.js';
 import { InstanceWriter } from './instance-writer.js';
+
+interface DeletedRow {
+  pk: number;
+  series_pk: number;
+  study_pk: number;
+  study_uid: string;
+  sha256: string;
+}
 import { compileQido } from './qido-query.js';
 import { buildMatch, representativeQuery, type ResultRow } from './qido-results.js';
 import { openSqliteDatabase } from './sqlite-database.js';
@@ -46,6 +55,7 @@ export class SqliteIndexStore implements IndexStore {
   readonly #builder: Kysely<IndexDatabase> = createQueryBuilder();
   readonly #statements: StatementCache;
   readonly #writer: InstanceWriter;
+  readonly #deleter: InstanceDeleter;
 
   /** Opens or creates the index at `file` (':memory:' for tests). */
   static open(file: string): SqliteIndexStore {
@@ -58,6 +68,7 @@ export class SqliteIndexStore implements IndexStore {
     this.#db = db;
     this.#statements = new StatementCache(db);
     this.#writer = new InstanceWriter(db);
+    this.#deleter = new InstanceDeleter(db);
   }
 
   putInstance(instance: NewInstance, policy: DuplicatePolicy): PutOutcome {
@@ -132,6 +143,13 @@ export class SqliteIndexStore implements IndexStore {
       pixel: r.pixel_layout === null ? null : (JSON.parse(r.pixel_layout) as PixelLayout),
       bulkData: JSON.parse(r.bulk_data) as Record<string, ByteRange>,
     }));
+  }
+
+  deleteInstances(tenant: TenantId, scope: Scope): DeletedBlob[] {
+    const query = this.#scoped(tenant, scope)
+      .select(['i.pk', 'i.series_pk', 'i.study_pk', 'st.study_uid', 'i.sha256'])
+      .compile();
+    return this.#db.transaction(() => this.#deleter.delete(this.#all(query) as DeletedRow[])).immediate();
   }
 
   listMetadataJson(tenant: TenantId, scope: Scope): string[] {

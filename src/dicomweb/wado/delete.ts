@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BlobStore } from '../../storage/blob-store.js';
+import type { IndexStore } from '../../storage/index-store.js';
+import { errors } from '../errors.js';
+import { scopeOf, type WadoParams } from './params.js';
+
+export interface DeleteDeps {
+  index: IndexStore;
+  blobs: BlobStore;
+}
+
+/**
+ * DELETE of a study, series or instance (admin role; not a PS3.18 transaction).
+ * The index deletion commits first and durably, so clients never see a half
+ * deleted study; the files go after it (a crash in between leaves only
+ * unreferenced files).
+ */
+export function deleteHandler(deps: DeleteDeps) {
+  return async (request: FastifyRequest<{ Params: WadoParams }>, reply: FastifyReply) => {
+    const removed = deps.index.deleteInstances(request.tenant, scopeOf(request.params));
+    if (removed.length === 0) throw errors.notFound('no such study, series or instance');
+    await deps.index.durable();
+    await Promise.all(removed.map((blob) => deps.blobs.remove({ tenant: request.tenant, ...blob })));
+    request.log.info({ instances: removed.length, keyId: request.principal?.keyId }, 'deleted');
+    return reply.code(204).send();
+  };
+}
