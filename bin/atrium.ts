@@ -3,6 +3,7 @@ import './threadpool.js';
 import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
 import { serve } from './serve.js';
+import { AUDIT_USAGE, auditCommand } from './audit.js';
 import { KEY_USAGE, keyCommand } from './key.js';
 import { TENANT_USAGE, tenantCommand } from './tenant.js';
 
@@ -10,7 +11,7 @@ const USAGE = `usage: atrium <command> [options]
 
 commands:
   serve [options]                     start the DICOMweb server
-${TENANT_USAGE}${KEY_USAGE}
+${TENANT_USAGE}${KEY_USAGE}${AUDIT_USAGE}
 serve options:
   --host H                 address to listen on (default 127.0.0.1)
   --port P                 port (default 8080; 0 picks a free one)
@@ -81,6 +82,9 @@ try {
       break;
     case 'key':
       process.exitCode = await keyCommand(rest);
+      break;
+    case 'audit':
+      process.exitCode = await auditCommand(rest);
       break;
     case undefined:
     case '--help':

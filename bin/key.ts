@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { TenantId } from '../src/storage/ids.js';
 import { ROLES, type Role } from '../src/storage/key-store.js';
 import { openArchive } from '../src/storage/open-archive.js';
+import { cliEvent } from './cli-event.js';
 
 export const KEY_USAGE = `  key add --tenant T --role reader|writer|admin [--expires-in DAYS] --data DIR
                                       make an API key; the key is the last line printed
@@ -43,6 +44,7 @@ export async function keyCommand(args: string[]): Promise<number> {
         }
         const expiresAt = days === undefined ? undefined : new Date(Date.now() + days * 86_400_000);
         const { keyId: id, key } = archive.keys.add({ tenant, role, expiresAt });
+        archive.audit.append([cliEvent(tenant, 'key-change', `key ${id} added: ${role}`)]);
         process.stdout.write(`key ${id}: ${role} on tenant ${tenant}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}\n`);
         process.stdout.write('shown once; store it now (atrium keeps only its hash):\n');
         process.stdout.write(`${key}\n`);
@@ -54,6 +56,8 @@ export async function keyCommand(args: string[]): Promise<number> {
           process.stderr.write(`atrium: no active key ${keyId}\n`);
           return 1;
         }
+        const keyTenant = archive.keys.list().find((k) => k.keyId === keyId)?.tenant ?? TenantId.DEFAULT;
+        archive.audit.append([cliEvent(keyTenant, 'key-change', `key ${keyId} revoked`)]);
         process.stdout.write(`key ${keyId} revoked\n`);
         return 0;
       case 'list':

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { TenantId } from '../src/storage/ids.js';
 import { openArchive } from '../src/storage/open-archive.js';
 import { TenantNotEmptyError } from '../src/storage/tenant-store.js';
+import { cliEvent } from './cli-event.js';
 
 export const TENANT_USAGE = `  tenant add T --data DIR             create tenant T (lower-case letters, digits, '-')
   tenant list --data DIR              tenants with their instance counts
@@ -33,6 +34,7 @@ export async function tenantCommand(args: string[]): Promise<number> {
     }
     if (action === 'add') {
       const created = archive.tenants.add(id);
+      if (created) archive.audit.append([cliEvent(id, 'tenant-change', `tenant ${id} added`)]);
       process.stdout.write(created ? `tenant ${id} added\n` : `tenant ${id} already exists\n`);
       return 0;
     }
@@ -45,6 +47,7 @@ export async function tenantCommand(args: string[]): Promise<number> {
       return 1;
     }
     await archive.blobs.removeTenant(id);
+    archive.audit.append([cliEvent(id, 'tenant-change', `tenant ${id} removed${values.force ? ' with its data' : ''}`)]);
     process.stdout.write(`tenant ${id} removed\n`);
     return 0;
   } catch (err) {

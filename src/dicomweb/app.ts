@@ -3,7 +3,9 @@ import cors from '@fastify/cors';
 import type { AtriumConfig } from '../config.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { IndexStore } from '../storage/index-store.js';
+import type { AuditStore } from '../storage/audit-store.js';
 import type { KeyStore } from '../storage/key-store.js';
+import { AuditRecorder } from '../tenancy/audit-recorder.js';
 import { credentialsRequired } from '../tenancy/auth-mode.js';
 import { FailureLimiter } from '../tenancy/failure-limiter.js';
 import { Ingest } from '../storage/ingest.js';
@@ -17,6 +19,7 @@ export interface AppDeps {
   blobs: BlobStore;
   tenants: TenantDirectory;
   keys: KeyStore;
+  audit: AuditStore;
   /** Override fastify's logger (tests pass false). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -107,7 +110,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (config.authMode === 'off' && credentialsRequired('auto', config.host)) {
     app.log.warn('authentication is OFF on a non-loopback address: anyone who reaches this port reads and writes every tenant');
   }
-  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter() };
+  const recorder = new AuditRecorder(deps.audit, (err) => app.log.error({ err }, 'audit trail write failed; retrying'));
+  app.addHook('onClose', async () => recorder.flush());
+  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder };
   await app.register(dicomwebPlugin, { prefix: '/dicom-web', ...pluginDeps });
   await app.register(dicomwebPlugin, { prefix: '/tenants/:tenant/dicom-web', ...pluginDeps });
   return app;

@@ -5,6 +5,8 @@ import type { IndexStore } from '../storage/index-store.js';
 import type { Ingest } from '../storage/ingest.js';
 import type { KeyStore } from '../storage/key-store.js';
 import type { FailureLimiter } from '../tenancy/failure-limiter.js';
+import type { AuditRecorder } from '../tenancy/audit-recorder.js';
+import { registerAuditing } from '../tenancy/audit.js';
 import { registerTenantAccess } from '../tenancy/plugin.js';
 import type { TenantDirectory } from '../tenancy/tenant-directory.js';
 import { qidoPlugin } from './qido/plugin.js';
@@ -20,6 +22,7 @@ export interface DicomwebDeps {
   ingest: Ingest;
   credentialsRequired: boolean;
   failures: FailureLimiter;
+  recorder: AuditRecorder;
 }
 
 /** One DICOMweb root (PS3.18 paths below it), registered once per root prefix. */
@@ -27,6 +30,7 @@ export async function dicomwebPlugin(app: FastifyInstance, options: DicomwebDeps
   // Sub-plugins inherit this prefix already: pass them the dependencies only.
   const { prefix: _prefix, ...deps } = options;
   registerTenantAccess(app, deps);
+  registerAuditing(app, deps.recorder);
   await app.register(stowPlugin, deps);
   await app.register(qidoPlugin, deps);
   await app.register(wadoPlugin, deps);

@@ -5,6 +5,8 @@ import { FileBlobStore } from './files/file-blob-store.js';
 import type { IndexStore } from './index-store.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteIndexStore } from './sqlite/sqlite-index-store.js';
+import type { AuditStore } from './audit-store.js';
+import { SqliteAuditStore } from './sqlite/sqlite-audit-store.js';
 import { SqliteKeyStore } from './sqlite/sqlite-key-store.js';
 import { SqliteTenantStore } from './sqlite/sqlite-tenant-store.js';
 import type { KeyStore } from './key-store.js';
@@ -15,6 +17,7 @@ export interface Archive {
   blobs: BlobStore;
   tenants: TenantStore;
   keys: KeyStore;
+  audit: AuditStore;
 }
 
 /** The embedded store: `index.sqlite` and content-addressed files under one data directory. */
@@ -26,5 +29,6 @@ export async function openArchive(dataDir: string): Promise<Archive> {
     blobs: new FileBlobStore(dataDir),
     tenants: new SqliteTenantStore(db),
     keys: new SqliteKeyStore(db),
+    audit: new SqliteAuditStore(db),
   };
 }

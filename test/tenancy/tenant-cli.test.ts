@@ -48,6 +48,14 @@ describe('atrium tenant (the brief\'s command-line contract)', () => {
     expect(atrium('key', 'add', '--tenant', 'hospital-a', '--role', 'superuser').code).toBe(2);
   });
 
+  it('audit lists the tenant and key changes made here, and verify checks the chain', () => {
+    const records = atrium('audit').stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; detail: string });
+    expect(records.map((r) => r.action)).toEqual(['tenant-change', 'key-change', 'key-change']);
+    expect(records[0]!.detail).toBe('tenant hospital-a added');
+    expect(atrium('audit', '--format', 'dicom').stdout).toContain('<EventID csd-code="110113"');
+    expect(atrium('audit', 'verify')).toMatchObject({ code: 0, stdout: 'audit trail verified: 3 records\n' });
+  });
+
   it('remove deletes an empty tenant; removing it again fails', () => {
     expect(atrium('tenant', 'remove', 'hospital-a')).toMatchObject({ code: 0, stdout: 'tenant hospital-a removed\n' });
     expect(atrium('tenant', 'remove', 'hospital-a').code).toBe(1);

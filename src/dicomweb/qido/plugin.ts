@@ -77,7 +77,7 @@ export async function qidoPlugin(app: FastifyInstance, deps: QidoDeps): Promise<
     return reply.type('application/dicom+json').send(body);
   };
 
-  const route = { schema: paramsSchema };
+  const route = { schema: paramsSchema, config: { audit: 'query' as const } };
   app.get('/studies', route, search('study'));
   app.get('/series', route, search('series'));
   app.get('/instances', route, search('instance'));

@@ -33,6 +33,7 @@ export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<
 
   const handler = async (request: FastifyRequest<{ Params: { study?: string } }>, reply: FastifyReply) => {
     const results = await storeBody(request, deps.ingest);
+    request.auditStudies = [...new Set(results.flatMap((r) => (r.ok ? [r.ref.studyUid] : [])))];
     const dataset = storeResponse(results, dicomwebRoot(request, deps.config));
     for (const result of results) {
       if (!result.ok) request.log.info({ reason: result.failure.reason, message: result.failure.message }, 'instance not stored');
@@ -44,8 +45,9 @@ export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<
     return reply.type('application/dicom+json').send(JSON.stringify(dataset));
   };
 
-  app.post('/studies', handler);
-  app.post('/studies/:study', { schema: { params: { type: 'object', properties: { study: UID_PARAM } } } }, handler);
+  const config = { audit: 'store' as const };
+  app.post('/studies', { config }, handler);
+  app.post('/studies/:study', { config, schema: { params: { type: 'object', properties: { study: UID_PARAM } } } }, handler);
 }
 
 /** Parts whose storing may overlap with reading the next parts of the body. */

@@ -21,13 +21,14 @@ const INSTANCE = `${SERIES}/instances/:instance`;
 
 /** WADO-RS (PS3.18 10.4): instances, metadata, frames and bulk data; and DELETE of the same resources. */
 export async function wadoPlugin(app: FastifyInstance, deps: WadoDeps): Promise<void> {
-  const route = { schema: wadoParamsSchema };
+  const route = { schema: wadoParamsSchema, config: { audit: 'retrieve' as const } };
+  const deleteRoute = { schema: wadoParamsSchema, config: { audit: 'delete' as const } };
   const retrieve = retrieveHandler(deps);
   const metadata = metadataHandler(deps);
   const remove = deleteHandler(deps);
   for (const path of [STUDY, SERIES, INSTANCE]) {
     app.get<{ Params: WadoParams }>(path, route, retrieve);
-    app.delete<{ Params: WadoParams }>(path, route, remove);
+    app.delete<{ Params: WadoParams }>(path, deleteRoute, remove);
     app.get<{ Params: WadoParams }>(`${path}/metadata`, route, metadata);
   }
   app.get<{ Params: WadoParams }>(`${INSTANCE}/frames/:frames`, route, framesHandler(deps));

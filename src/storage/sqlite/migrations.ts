@@ -131,6 +131,26 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_keys_tenant ON api_keys (tenant);
   `,
+  // The audit trail: append-only (triggers refuse changes), each record chained to
+  // the previous one by hash, so a changed or removed record breaks verification.
+  `
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    principal TEXT,
+    client TEXT,
+    action TEXT NOT NULL,
+    studies TEXT NOT NULL,
+    outcome INTEGER NOT NULL,
+    detail TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_tenant_time ON audit_events (tenant, time);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

@@ -10,6 +10,7 @@ export const TESTDATA = new URL('../../../../shared/testdata/', import.meta.url)
 export interface TestServer {
   root: string;
   origin: string;
+  dataDir: string;
   archive: Archive;
   close(): Promise<void>;
 }
@@ -25,6 +26,7 @@ export async function startServer(overrides: Partial<AtriumConfig> = {}): Promis
   const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     archive,
+    dataDir,
     origin,
     root: `${origin}/dicom-web`,
     async close() {
