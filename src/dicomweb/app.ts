@@ -9,15 +9,16 @@ import { AuditRecorder } from '../tenancy/audit-recorder.js';
 import { credentialsRequired } from '../tenancy/auth-mode.js';
 import { FailureLimiter } from '../tenancy/failure-limiter.js';
 import { Ingest } from '../storage/ingest.js';
-import type { TenantDirectory } from '../tenancy/tenant-directory.js';
+import type { TenantStore } from '../storage/tenant-store.js';
 import { AtriumHttpError } from './errors.js';
+import { adminPlugin } from './admin/plugin.js';
 import { dicomwebPlugin } from './plugin.js';
 
 export interface AppDeps {
   config: AtriumConfig;
   index: IndexStore;
   blobs: BlobStore;
-  tenants: TenantDirectory;
+  tenants: TenantStore;
   keys: KeyStore;
   audit: AuditStore;
   /** Override fastify's logger (tests pass false). */
@@ -115,5 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder };
   await app.register(dicomwebPlugin, { prefix: '/dicom-web', ...pluginDeps });
   await app.register(dicomwebPlugin, { prefix: '/tenants/:tenant/dicom-web', ...pluginDeps });
+  await app.register(adminPlugin, { prefix: '/admin', ...deps, recorder });
   return app;
 }
