@@ -24,6 +24,11 @@ serve options:
   --auth MODE              required: every DICOMweb request presents an API key;
                            auto (default): required unless listening on loopback;
                            off: never (refuse to use it on a shared network)
+  --oidc-issuer URL        accept identity-provider tokens (JWT) from this issuer,
+  --oidc-audience AUD      for this audience,
+  --oidc-jwks-url URL      signed with these keys;
+  --oidc-tenants-claim C   grants in claim C: {"tenant": "role"} or ["tenant:role"]
+                           (default atrium_tenants)
   --workers N              server processes sharing the port and the store
                            (default 1; more pays off when the host has cores to spare)
 `;
@@ -47,6 +52,10 @@ function serveConfig(args: string[]): AtriumConfig {
       'log-level': { type: 'string' },
       workers: { type: 'string' },
       auth: { type: 'string' },
+      'oidc-issuer': { type: 'string' },
+      'oidc-audience': { type: 'string' },
+      'oidc-jwks-url': { type: 'string' },
+      'oidc-tenants-claim': { type: 'string' },
     },
   });
   const port = values.port === undefined ? 8080 : Number(values.port);
@@ -55,6 +64,17 @@ function serveConfig(args: string[]): AtriumConfig {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) fail(`invalid --workers ${values.workers}`);
   const authMode = values.auth ?? 'auto';
   if (authMode !== 'auto' && authMode !== 'required' && authMode !== 'off') fail('--auth must be required, auto or off');
+  const oidcGiven = [values['oidc-issuer'], values['oidc-audience'], values['oidc-jwks-url']].filter((v) => v !== undefined);
+  if (oidcGiven.length !== 0 && oidcGiven.length !== 3) fail('--oidc-issuer, --oidc-audience and --oidc-jwks-url go together');
+  const oidc =
+    oidcGiven.length === 3
+      ? {
+          issuer: values['oidc-issuer']!,
+          audience: values['oidc-audience']!,
+          jwksUrl: values['oidc-jwks-url']!,
+          tenantsClaim: values['oidc-tenants-claim'] ?? 'atrium_tenants',
+        }
+      : null;
   const policy = values['on-duplicate'] ?? 'reject';
   if (policy !== 'reject' && policy !== 'replace') fail(`--on-duplicate must be reject or replace`);
   return defaultConfig({
@@ -68,6 +88,7 @@ function serveConfig(args: string[]): AtriumConfig {
     logLevel: values['log-level'] ?? 'info',
     workers,
     authMode,
+    oidc,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { DuplicatePolicy } from './storage/index-store.js';
 import type { AuthMode } from './tenancy/auth-mode.js';
+import type { OidcConfig } from './tenancy/oidc.js';
 
 /** Everything an operator can set; the CLI and tests fill it, modules read it. */
 export interface AtriumConfig {
@@ -28,6 +29,8 @@ export interface AtriumConfig {
   workers: number;
   /** When requests must present an API key (see credentialsRequired). */
   authMode: AuthMode;
+  /** Tokens from an external identity provider, accepted beside API keys. */
+  oidc: OidcConfig | null;
 }
 
 export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConfig {
@@ -45,6 +48,7 @@ export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConf
     logLevel: 'info',
     workers: 1,
     authMode: 'auto',
+    oidc: null,
     ...overrides,
   };
 }

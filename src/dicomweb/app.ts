@@ -8,6 +8,7 @@ import type { KeyStore } from '../storage/key-store.js';
 import { AuditRecorder } from '../tenancy/audit-recorder.js';
 import { credentialsRequired } from '../tenancy/auth-mode.js';
 import { FailureLimiter } from '../tenancy/failure-limiter.js';
+import { OidcVerifier } from '../tenancy/oidc.js';
 import { Ingest } from '../storage/ingest.js';
 import type { TenantStore } from '../storage/tenant-store.js';
 import { AtriumHttpError } from './errors.js';
@@ -113,7 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   const recorder = new AuditRecorder(deps.audit, (err) => app.log.error({ err }, 'audit trail write failed; retrying'));
   app.addHook('onClose', async () => recorder.flush());
-  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder };
+  const oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
+  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder, oidc };
   await app.register(dicomwebPlugin, { prefix: '/dicom-web', ...pluginDeps });
   await app.register(dicomwebPlugin, { prefix: '/tenants/:tenant/dicom-web', ...pluginDeps });
   await app.register(adminPlugin, { prefix: '/admin', ...deps, recorder });

@@ -5,6 +5,7 @@ import type { IndexStore } from '../storage/index-store.js';
 import type { Ingest } from '../storage/ingest.js';
 import type { KeyStore } from '../storage/key-store.js';
 import type { FailureLimiter } from '../tenancy/failure-limiter.js';
+import type { OidcVerifier } from '../tenancy/oidc.js';
 import type { AuditRecorder } from '../tenancy/audit-recorder.js';
 import { registerAuditing } from '../tenancy/audit.js';
 import { registerTenantAccess } from '../tenancy/plugin.js';
@@ -23,6 +24,7 @@ export interface DicomwebDeps {
   credentialsRequired: boolean;
   failures: FailureLimiter;
   recorder: AuditRecorder;
+  oidc: OidcVerifier | null;
 }
 
 /** One DICOMweb root (PS3.18 paths below it), registered once per root prefix. */

@@ -43,7 +43,7 @@ export function registerAuditing(app: FastifyInstance, recorder: AuditRecorder):
     recorder.record({
       time: new Date().toISOString(),
       tenant,
-      principal: request.principal?.keyId ?? (action === 'auth-failure' ? null : 'anonymous'),
+      principal: request.principal?.id ?? (action === 'auth-failure' ? null : 'anonymous'),
       client: request.ip,
       action,
       studies: request.auditStudies ?? (params.study ? [params.study] : []),

@@ -1,16 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TenantId } from '../storage/ids.js';
-import type { ApiKeyGrant, KeyStore, Role } from '../storage/key-store.js';
+import type { KeyStore, Role } from '../storage/key-store.js';
 import { presentedKey } from './credentials.js';
 import type { FailureLimiter } from './failure-limiter.js';
+import { looksLikeJwt, type OidcVerifier } from './oidc.js';
+import { principalOfKey, type Principal } from './principal.js';
 import type { TenantDirectory } from './tenant-directory.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The tenant this request is scoped to; every storage call takes it. */
     tenant: TenantId;
-    /** Who is asking: the grant of the key presented, or null when anonymous access is allowed. */
-    principal: ApiKeyGrant | null;
+    /** Who is asking, or null when anonymous access is allowed. */
+    principal: Principal | null;
   }
 }
 
@@ -33,6 +35,8 @@ export interface TenantAccessOptions {
   /** Whether requests without credentials are refused (see credentialsRequired). */
   credentialsRequired: boolean;
   failures: FailureLimiter;
+  /** Verifies identity-provider tokens, when configured. */
+  oidc: OidcVerifier | null;
 }
 
 const RANK: Record<Role, number> = { reader: 0, writer: 1, admin: 2 };
@@ -58,20 +62,21 @@ export function registerTenantAccess(app: FastifyInstance, options: TenantAccess
     const raw = (request.params as { tenant?: string }).tenant ?? TenantId.DEFAULT;
     if (!TenantId.is(raw)) throw new TenantError(400, 'ATRIUM_ERR_BAD_TENANT', 'Bad request: invalid tenant id in path');
     request.tenant = raw;
-    request.principal = authenticate(request, options);
+    request.principal = await authenticate(request, options);
     const notFound = new TenantError(404, 'ATRIUM_ERR_NOT_FOUND', 'Not found');
     if (request.principal) {
-      if (request.principal.tenant !== raw) throw notFound;
-      if (RANK[request.principal.role] < RANK[requiredRole(request.method)]) {
-        throw new TenantError(403, 'ATRIUM_ERR_FORBIDDEN', `Forbidden: the ${request.principal.role} role cannot ${request.method} here`);
+      const role = request.principal.grants.get(raw);
+      if (role === undefined) throw notFound;
+      if (RANK[role] < RANK[requiredRole(request.method)]) {
+        throw new TenantError(403, 'ATRIUM_ERR_FORBIDDEN', `Forbidden: the ${role} role cannot ${request.method} here`);
       }
     }
     if (!options.tenants.exists(raw)) throw notFound;
   });
 }
 
-/** The grant of the presented key; null for anonymous access where allowed; throws 401/429 otherwise. */
-function authenticate(request: FastifyRequest, options: TenantAccessOptions): ApiKeyGrant | null {
+/** The principal of the presented key or token; null for anonymous access where allowed; throws 401/429 otherwise. */
+async function authenticate(request: FastifyRequest, options: TenantAccessOptions): Promise<Principal | null> {
   const key = presentedKey(request.headers.authorization);
   if (key === undefined) {
     if (!options.credentialsRequired) return null;
@@ -81,13 +86,19 @@ function authenticate(request: FastifyRequest, options: TenantAccessOptions): Ap
   if (wait > 0) {
     throw new TenantError(429, 'ATRIUM_ERR_TOO_MANY_FAILURES', 'Too many failed authentications', { 'Retry-After': String(wait) });
   }
-  const grant = key === null ? null : options.keys.verify(key);
-  if (!grant) {
+  const principal = key === null ? null : await identify(key, options);
+  if (!principal) {
     options.failures.fail(request.ip);
     request.log.warn({ remoteAddress: request.ip }, 'authentication failed');
     throw new TenantError(401, 'ATRIUM_ERR_UNAUTHORIZED', 'Unauthorized: unknown, revoked or expired key', {
       'WWW-Authenticate': `Bearer realm="atrium", error="invalid_token", Basic realm="atrium"`,
     });
   }
-  return grant;
+  return principal;
+}
+
+async function identify(token: string, options: TenantAccessOptions): Promise<Principal | null> {
+  if (options.oidc && looksLikeJwt(token)) return options.oidc.verify(token);
+  const grant = options.keys.verify(token);
+  return grant ? principalOfKey(grant) : null;
 }

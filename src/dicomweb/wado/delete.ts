@@ -21,7 +21,7 @@ export function deleteHandler(deps: DeleteDeps) {
     if (removed.length === 0) throw errors.notFound('no such study, series or instance');
     await deps.index.durable();
     await Promise.all(removed.map((blob) => deps.blobs.remove({ tenant: request.tenant, ...blob })));
-    request.log.info({ instances: removed.length, keyId: request.principal?.keyId }, 'deleted');
+    request.log.info({ instances: removed.length, principal: request.principal?.id }, 'deleted');
     return reply.code(204).send();
   };
 }
