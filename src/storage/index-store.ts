@@ -40,7 +40,9 @@ export type PutOutcome =
   | { kind: 'replaced'; previousSha256: string }
   | { kind: 'rejected-duplicate'; existingSha256: string }
   /** The SOP Instance UID exists under another study or series: never moved silently. */
-  | { kind: 'rejected-hierarchy'; existingStudyUid: Uid; existingSeriesUid: Uid };
+  | { kind: 'rejected-hierarchy'; existingStudyUid: Uid; existingSeriesUid: Uid }
+  /** Storing it would pass the tenant's quota. */
+  | { kind: 'rejected-quota'; limit: 'bytes' | 'instances' };
 
 export type DuplicatePolicy = 'reject' | 'replace';
 

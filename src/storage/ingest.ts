@@ -122,6 +122,14 @@ export class Ingest {
             ref.sopClassUid,
             ref.sopInstanceUid,
           );
+        case 'rejected-quota':
+          await this.blobs.remove(blob);
+          throw new StoreFailure(
+            FailureReason.OutOfResources,
+            `the tenant's ${outcome.limit === 'bytes' ? 'storage' : 'instance'} quota is used up`,
+            ref.sopClassUid,
+            ref.sopInstanceUid,
+          );
         case 'rejected-hierarchy':
           await this.blobs.remove(blob);
           throw new StoreFailure(

@@ -1,9 +1,16 @@
 import type { TenantId } from './ids.js';
 
-export interface TenantSummary {
+export interface TenantQuota {
+  /** null: no limit. */
+  maxBytes: number | null;
+  maxInstances: number | null;
+}
+
+export interface TenantSummary extends TenantQuota {
   id: TenantId;
   createdAt: string;
   instances: number;
+  bytes: number;
 }
 
 /** A tenant still holding instances was asked to be removed without force. */
@@ -26,4 +33,6 @@ export interface TenantStore {
    * Returns false when it did not exist. The caller removes its blobs.
    */
   remove(tenant: TenantId, options: { force: boolean }): boolean;
+  /** Sets the limits a STOW is checked against (A700 past them). False if no such tenant. */
+  setQuota(tenant: TenantId, quota: TenantQuota): boolean;
 }

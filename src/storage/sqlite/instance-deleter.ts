@@ -18,9 +18,13 @@ export class InstanceDeleter {
     this.#s = prepare(db);
   }
 
-  delete(rows: ReadonlyArray<{ pk: number; series_pk: number; study_pk: number; study_uid: string; sha256: string }>): DeletedBlob[] {
+  delete(
+    tenant: string,
+    rows: ReadonlyArray<{ pk: number; series_pk: number; study_pk: number; study_uid: string; sha256: string; size: number }>,
+  ): DeletedBlob[] {
     const s = this.#s;
     for (const row of rows) s.deleteInstance.run(row.pk);
+    s.releaseUsage.run(rows.reduce((n, r) => n + r.size, 0), rows.length, tenant);
     for (const seriesPk of new Set(rows.map((r) => r.series_pk))) {
       s.countSeriesInstances.run(seriesPk);
       s.deleteEmptySeries.run(seriesPk);
@@ -38,6 +42,7 @@ function prepare(db: Database.Database) {
   const sortedList = (select: string) => `coalesce((SELECT group_concat(v, '\\' ORDER BY v) FROM (${select})), '')`;
   return {
     deleteInstance: db.prepare('DELETE FROM instances WHERE pk = ?'),
+    releaseUsage: db.prepare('UPDATE tenants SET used_bytes = used_bytes - ?, used_instances = used_instances - ? WHERE id = ?'),
     countSeriesInstances: db.prepare('UPDATE series SET num_instances = (SELECT count(*) FROM instances WHERE series_pk = series.pk) WHERE pk = ?'),
     deleteEmptySeries: db.prepare('DELETE FROM series WHERE pk = ? AND num_instances = 0'),
     refreshStudy: db.prepare(`

@@ -6,10 +6,18 @@ import { columnValuesFrom, type ColumnValues } from './attribute-values.js';
 interface ExistingInstance {
   pk: number;
   sha256: string;
+  size: number;
   series_pk: number;
   study_pk: number;
   series_uid: string;
   study_uid: string;
+}
+
+interface QuotaRow {
+  max_bytes: number | null;
+  max_instances: number | null;
+  used_bytes: number;
+  used_instances: number;
 }
 
 /**
@@ -39,6 +47,8 @@ export class InstanceWriter {
       }
       if (existing.sha256 === instance.sha256) return { kind: 'identical' };
       if (policy === 'reject') return { kind: 'rejected-duplicate', existingSha256: existing.sha256 };
+      const refused = this.#charge(instance.tenant, instance.size - existing.size, 0);
+      if (refused) return refused;
       s.updateStudy.run({ ...levelValues('study', instance), pk: existing.study_pk });
       s.updateSeries.run({ ...levelValues('series', instance), pk: existing.series_pk });
       s.updateInstance.run({ ...instanceValues(instance), pk: existing.pk });
@@ -53,6 +63,8 @@ export class InstanceWriter {
       // A series belongs to exactly one study (PS3.3 C.7.3.1): never re-parent it.
       return { kind: 'rejected-hierarchy', existingStudyUid: series.study_uid, existingSeriesUid: instance.seriesUid };
     }
+    const refused = this.#charge(instance.tenant, instance.size, 1);
+    if (refused) return refused;
     const now = new Date().toISOString();
     let study = s.findStudy.get(instance.tenant, instance.studyUid) as
       | { pk: number; modalities: string; sop_classes: string }
@@ -83,6 +95,21 @@ export class InstanceWriter {
     const sopClasses = addToList(study.sop_classes, instance.sopClassUid);
     if (sopClasses !== study.sop_classes) s.setSopClasses.run({ pk: study.pk, sop_classes: sopClasses });
     return { kind: 'stored' };
+  }
+
+  /**
+   * Counts an instance against its tenant's quota, or refuses it when it would
+   * pass a limit. Tenants without a row (only in tests of the index alone) have none.
+   */
+  #charge(tenant: string, bytes: number, instances: number): PutOutcome | null {
+    const q = this.#statements.quota.get(tenant) as QuotaRow | undefined;
+    if (!q) return null;
+    if (q.max_instances !== null && instances > 0 && q.used_instances + instances > q.max_instances) {
+      return { kind: 'rejected-quota', limit: 'instances' };
+    }
+    if (q.max_bytes !== null && bytes > 0 && q.used_bytes + bytes > q.max_bytes) return { kind: 'rejected-quota', limit: 'bytes' };
+    this.#statements.addUsage.run(bytes, instances, tenant);
+    return null;
   }
 
   /** After a replacement a series modality or an instance's SOP class may have changed. */
@@ -160,13 +187,15 @@ function prepareStatements(db: Database.Database) {
   const seriesColumns = attributeColumnNames('series');
   return {
     findInstance: db.prepare(`
-      SELECT i.pk, i.sha256, i.series_pk, i.study_pk, se.series_uid, st.study_uid
+      SELECT i.pk, i.sha256, i.size, i.series_pk, i.study_pk, se.series_uid, st.study_uid
       FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = i.study_pk
       WHERE i.tenant = ? AND i.sop_instance_uid = ?`),
     findSeries: db.prepare(`
       SELECT se.pk, se.study_pk, st.study_uid FROM series se JOIN studies st ON st.pk = se.study_pk
       WHERE se.tenant = ? AND se.series_uid = ?`),
     findStudy: db.prepare('SELECT pk, modalities, sop_classes FROM studies WHERE tenant = ? AND study_uid = ?'),
+    quota: db.prepare('SELECT max_bytes, max_instances, used_bytes, used_instances FROM tenants WHERE id = ?'),
+    addUsage: db.prepare('UPDATE tenants SET used_bytes = used_bytes + ?, used_instances = used_instances + ? WHERE id = ?'),
     insertStudy: db.prepare(insertSql('studies', ['tenant', ...studyColumns, 'created_at'])),
     insertSeries: db.prepare(insertSql('series', ['tenant', 'study_pk', ...seriesColumns, 'created_at'])),
     insertInstance: db.prepare(

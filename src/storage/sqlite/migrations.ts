@@ -151,6 +151,18 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   `,
+  // Quotas: limits (NULL = none) and usage counters kept with every put and delete,
+  // so a STOW checks them without summing the tenant's instances.
+  `
+  ALTER TABLE tenants ADD COLUMN max_bytes INTEGER;
+  ALTER TABLE tenants ADD COLUMN max_instances INTEGER;
+  ALTER TABLE tenants ADD COLUMN used_bytes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tenants ADD COLUMN used_instances INTEGER NOT NULL DEFAULT 0;
+  INSERT OR IGNORE INTO tenants (id, created_at) SELECT DISTINCT tenant, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM instances;
+  UPDATE tenants SET
+    used_bytes = (SELECT coalesce(sum(size), 0) FROM instances WHERE instances.tenant = tenants.id),
+    used_instances = (SELECT count(*) FROM instances WHERE instances.tenant = tenants.id);
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

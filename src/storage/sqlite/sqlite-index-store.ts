@@ -21,6 +21,7 @@ interface DeletedRow {
   study_pk: number;
   study_uid: string;
   sha256: string;
+  size: number;
 }
 import { compileQido } from './qido-query.js';
 import { buildMatch, representativeQuery, type ResultRow } from './qido-results.js';
@@ -147,9 +148,9 @@ export class SqliteIndexStore implements IndexStore {
 
   deleteInstances(tenant: TenantId, scope: Scope): DeletedBlob[] {
     const query = this.#scoped(tenant, scope)
-      .select(['i.pk', 'i.series_pk', 'i.study_pk', 'st.study_uid', 'i.sha256'])
+      .select(['i.pk', 'i.series_pk', 'i.study_pk', 'st.study_uid', 'i.sha256', 'i.size'])
       .compile();
-    return this.#db.transaction(() => this.#deleter.delete(this.#all(query) as DeletedRow[])).immediate();
+    return this.#db.transaction(() => this.#deleter.delete(tenant, this.#all(query) as DeletedRow[])).immediate();
   }
 
   listMetadataJson(tenant: TenantId, scope: Scope): string[] {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { TenantId } from '../ids.js';
-import { TenantNotEmptyError, type TenantStore, type TenantSummary } from '../tenant-store.js';
+import { TenantNotEmptyError, type TenantQuota, type TenantStore, type TenantSummary } from '../tenant-store.js';
 
 /** Tenants in the index database, next to the rows they scope. */
 export class SqliteTenantStore implements TenantStore {
@@ -11,14 +11,16 @@ export class SqliteTenantStore implements TenantStore {
   readonly #deleteStudies: Database.Statement;
   readonly #delete: Database.Statement;
   readonly #db: Database.Database;
+  readonly #setQuota: Database.Statement;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#exists = db.prepare('SELECT 1 FROM tenants WHERE id = ?').pluck();
     this.#list = db.prepare(`
-      SELECT t.id, t.created_at AS createdAt,
-             (SELECT count(*) FROM instances i WHERE i.tenant = t.id) AS instances
-      FROM tenants t ORDER BY t.id`);
+      SELECT id, created_at AS createdAt, used_instances AS instances, used_bytes AS bytes,
+             max_bytes AS maxBytes, max_instances AS maxInstances
+      FROM tenants ORDER BY id`);
+    this.#setQuota = db.prepare('UPDATE tenants SET max_bytes = ?, max_instances = ? WHERE id = ?');
     this.#insert = db.prepare("INSERT OR IGNORE INTO tenants (id, created_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
     this.#count = db.prepare('SELECT count(*) FROM instances WHERE tenant = ?').pluck();
     // Series and instances go with their study (ON DELETE CASCADE).
@@ -36,6 +38,10 @@ export class SqliteTenantStore implements TenantStore {
 
   add(tenant: TenantId): boolean {
     return this.#insert.run(tenant).changes === 1;
+  }
+
+  setQuota(tenant: TenantId, quota: TenantQuota): boolean {
+    return this.#setQuota.run(quota.maxBytes, quota.maxInstances, tenant).changes === 1;
   }
 
   remove(tenant: TenantId, { force }: { force: boolean }): boolean {
