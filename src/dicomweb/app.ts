@@ -112,7 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (config.authMode === 'off' && credentialsRequired('auto', config.host)) {
     app.log.warn('authentication is OFF on a non-loopback address: anyone who reaches this port reads and writes every tenant');
   }
-  const recorder = new AuditRecorder(deps.audit, (err) => app.log.error({ err }, 'audit trail write failed; retrying'));
+  const recorder = new AuditRecorder(
+    deps.audit,
+    () => deps.index.durable(),
+    (err) => app.log.error({ err }, 'audit trail write failed; retrying'),
+  );
   app.addHook('onClose', async () => recorder.flush());
   const oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
   const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder, oidc };

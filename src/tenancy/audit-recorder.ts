@@ -1,41 +1,51 @@
 import type { AuditEvent, AuditStore } from '../storage/audit-store.js';
 
+/** The longest recorded events wait for an fsync (power loss can cost at most this window). */
+const SYNC_INTERVAL_MS = 1000;
+
 /**
- * Appends audit events in small batches, one transaction per event-loop turn,
- * so recording costs a request only a push into memory. A batch that cannot
- * be written (the database busy with another process) is retried, not dropped.
+ * Writes each audit event before the response that reports the access is
+ * sent, so a crash of the process loses none (the write is in the database's
+ * log); the log is synced in the background at least once a second, bounding
+ * what a power loss can take. An event that cannot be written at once (the
+ * database busy with another process) is queued and retried, never dropped.
  */
 export class AuditRecorder {
   #queue: AuditEvent[] = [];
-  #scheduled = false;
+  #retrying = false;
+  #syncTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: AuditStore,
+    private readonly sync: () => Promise<void>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
   record(event: AuditEvent): void {
     this.#queue.push(event);
-    this.#schedule(0);
+    if (!this.#retrying) this.flush();
   }
 
-  /** Writes what is queued now (shutdown, tests). */
+  /** Writes what is queued (also at shutdown). */
   flush(): void {
-    this.#scheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
+    if (this.#queue.length === 0) return;
     try {
-      this.store.append(batch);
+      this.store.append(this.#queue);
+      this.#queue = [];
+      this.#retrying = false;
+      this.#scheduleSync();
     } catch (err) {
-      this.#queue = [...batch, ...this.#queue];
       this.onError(err);
-      this.#schedule(100);
+      this.#retrying = true;
+      setTimeout(() => this.flush(), 100);
     }
   }
 
-  #schedule(delayMs: number): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setTimeout(() => this.flush(), delayMs);
+  #scheduleSync(): void {
+    this.#syncTimer ??= setTimeout(() => {
+      this.#syncTimer = undefined;
+      this.sync().catch(this.onError);
+    }, SYNC_INTERVAL_MS);
+    this.#syncTimer.unref();
   }
 }

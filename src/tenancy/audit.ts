@@ -32,7 +32,8 @@ function decoded(query: string): string {
  */
 export function registerAuditing(app: FastifyInstance, recorder: AuditRecorder): void {
   app.decorateRequest('auditStudies', null);
-  app.addHook('onResponse', async (request: FastifyRequest, reply) => {
+  // onSend: recorded before the client learns the outcome, so no access goes unrecorded.
+  app.addHook('onSend', async (request: FastifyRequest, reply) => {
     const routeAction = request.routeOptions.config.audit;
     const action: AuditAction | undefined = SECURITY_OUTCOMES.has(reply.statusCode) ? 'auth-failure' : routeAction;
     if (!action) return;

@@ -54,8 +54,16 @@ describe('the audit trail (issue 4)', () => {
     expect(records.every((r) => r.client === '127.0.0.1')).toBe(true);
   });
 
+  it('is written before the response that reports the access is sent', async () => {
+    const before = server.archive.audit.query({ tenant: T }).length;
+    expect(await call('GET', '/studies?PatientID=nobody', reader.key)).toBe(200);
+    const after = server.archive.audit.query({ tenant: T });
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ action: 'query', detail: 'PatientID=nobody' });
+  });
+
   it('is queryable by principal and study', () => {
-    expect(server.archive.audit.query({ principal: reader.keyId }).map((r) => r.action)).toEqual(['query', 'retrieve']);
+    expect(server.archive.audit.query({ principal: reader.keyId }).map((r) => r.action)).toEqual(['query', 'retrieve', 'query']);
     expect(server.archive.audit.query({ study: STUDY }).map((r) => r.action)).toEqual(['store', 'retrieve', 'delete']);
   });
 
