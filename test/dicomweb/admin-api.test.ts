@@ -6,7 +6,7 @@ import { startServer, type TestServer } from './helpers/server.js';
 let server: TestServer;
 let operatorKey: string;
 
-async function admin(method: 'GET' | 'POST' | 'DELETE', path: string, key: string | undefined, body?: unknown) {
+async function admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, key: string | undefined, body?: unknown) {
   const headers: Record<string, string> = {};
   if (key) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -45,6 +45,13 @@ describe('/admin (issue 4: the CLI operations over HTTP, admin role)', () => {
     expect((await admin('GET', '/tenants/default/keys', tenantAdmin)).status).toBe(404);
   });
 
+  it('the operator sets quotas (a tenant admin may not)', async () => {
+    const set = await admin('PUT', '/tenants/clinic-9/quota', operatorKey, { maxInstances: 100, maxBytes: null });
+    expect(set.status).toBe(200);
+    expect(server.archive.tenants.list().find((t) => t.id === 'clinic-9')).toMatchObject({ maxInstances: 100, maxBytes: null });
+    expect((await admin('PUT', '/tenants/clinic-9/quota', operatorKey, { maxInstances: -1 })).status).toBe(400);
+  });
+
   it('revokes keys, reads and verifies the audit trail, removes tenants', async () => {
     const made = (await admin('POST', '/tenants/clinic-9/keys', operatorKey, { role: 'reader', expiresInDays: 1 })).json();
     expect((await admin('DELETE', `/keys/${String(made.keyId)}`, operatorKey)).status).toBe(204);
@@ -55,6 +62,7 @@ describe('/admin (issue 4: the CLI operations over HTTP, admin role)', () => {
     expect(trail.filter((r) => r.action.endsWith('-change')).map((r) => r.detail)).toEqual([
       'tenant clinic-9 added',
       expect.stringMatching(/^key [0-9a-f]{12} added: admin$/),
+      'quota of clinic-9: 100 instances, unlimited bytes',
       expect.stringMatching(/^key [0-9a-f]{12} added: reader$/),
       `key ${String(made.keyId)} revoked`,
     ]);

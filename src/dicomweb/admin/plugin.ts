@@ -79,6 +79,23 @@ export async function adminPlugin(app: FastifyInstance, deps: AdminDeps): Promis
     return reply.code(204).send();
   });
 
+  app.put<{ Params: { tenant: string }; Body: { maxBytes?: unknown; maxInstances?: unknown } }>(
+    '/tenants/:tenant/quota',
+    async (request) => {
+      const grant = operator(request);
+      const tenant = scoped(request, request.params.tenant);
+      const limit = (value: unknown): number | null => {
+        if (value === null || value === undefined) return null;
+        if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+        throw errors.badRequest('a limit is a non-negative integer or null');
+      };
+      const quota = { maxBytes: limit(request.body?.maxBytes), maxInstances: limit(request.body?.maxInstances) };
+      deps.tenants.setQuota(tenant, quota);
+      audit(request, grant, tenant, 'tenant-change', `quota of ${tenant}: ${quota.maxInstances ?? 'unlimited'} instances, ${quota.maxBytes ?? 'unlimited'} bytes`);
+      return { tenant, ...quota };
+    },
+  );
+
   app.get<{ Params: { tenant: string } }>('/tenants/:tenant/keys', async (request) => {
     const tenant = scoped(request, request.params.tenant);
     return deps.keys.list().filter((k) => k.tenant === tenant);
