@@ -28,6 +28,5 @@ export const errors = {
   unsupportedMediaType: coded('ATRIUM_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type'),
   notAcceptable: coded('ATRIUM_ERR_NOT_ACCEPTABLE', 406, 'Not acceptable'),
   notFound: coded('ATRIUM_ERR_NOT_FOUND', 404, 'Not found'),
-  rangeNotSatisfiable: coded('ATRIUM_ERR_RANGE', 416, 'Range not satisfiable'),
   conflict: coded('ATRIUM_ERR_CONFLICT', 409, 'Conflict'),
 } as const;

@@ -19,14 +19,7 @@ export const TenantId = Object.freeze({
 /** A DICOM UID (PS3.5 9.1): digits and dots, at most 64 characters. */
 export type Uid = string;
 
-const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
-
 /** PS3.5 9.1 syntax check. Lenient on leading zeros, which real files carry. */
 export function isUid(value: string): boolean {
   return value.length > 0 && value.length <= 64 && /^[0-9]+(\.[0-9]+)*$/.test(value);
-}
-
-/** Strict PS3.5 9.1 form (no leading zeros in a component). */
-export function isStrictUid(value: string): boolean {
-  return value.length <= 64 && UID.test(value);
 }

@@ -7,7 +7,7 @@ import { part10Prefix } from '../dicom/file-meta.js';
 import type { BlobStore } from './blob-store.js';
 import { CommitGroup, CommitQueue } from './commit-queue.js';
 import { spoolToTemp, type SpooledFile } from './files/spool.js';
-import type { DuplicatePolicy, IndexStore } from './index-store.js';
+import type { DuplicatePolicy, IndexStore, PutOutcome } from './index-store.js';
 import { isUid, type TenantId, type Uid } from './ids.js';
 import { FailureReason, StoreFailure } from './store-failure.js';
 
@@ -107,38 +107,15 @@ export class Ingest {
         bulkData: info.bulkData,
         pixel: info.pixel,
       });
-      switch (outcome.kind) {
-        case 'stored':
-        case 'identical':
-          return { ...ref, outcome: outcome.kind };
-        case 'replaced':
-          await this.blobs.remove({ ...blob, sha256: outcome.previousSha256 });
-          return { ...ref, outcome: 'replaced' };
-        case 'rejected-duplicate':
-          await this.blobs.remove(blob);
-          throw new StoreFailure(
-            FailureReason.DuplicateInstance,
-            'an instance with this SOP Instance UID and different content is already stored',
-            ref.sopClassUid,
-            ref.sopInstanceUid,
-          );
-        case 'rejected-quota':
-          await this.blobs.remove(blob);
-          throw new StoreFailure(
-            FailureReason.OutOfResources,
-            `the tenant's ${outcome.limit === 'bytes' ? 'storage' : 'instance'} quota is used up`,
-            ref.sopClassUid,
-            ref.sopInstanceUid,
-          );
-        case 'rejected-hierarchy':
-          await this.blobs.remove(blob);
-          throw new StoreFailure(
-            FailureReason.DataSetMismatch,
-            'this SOP Instance UID is already stored under another study or series',
-            ref.sopClassUid,
-            ref.sopInstanceUid,
-          );
+      if (outcome.kind === 'stored' || outcome.kind === 'identical') return { ...ref, outcome: outcome.kind };
+      if (outcome.kind === 'replaced') {
+        await this.blobs.remove({ ...blob, sha256: outcome.previousSha256 });
+        return { ...ref, outcome: 'replaced' };
       }
+      // Refused: the bytes just placed belong to no index row.
+      await this.blobs.remove(blob);
+      const [reason, message] = refusal(outcome);
+      throw new StoreFailure(reason, message, ref.sopClassUid, ref.sopInstanceUid);
     } catch (err) {
       if (!committing) this.#commits.withdraw(spooled.group);
       await spooled.durable.catch(() => undefined);
@@ -160,6 +137,18 @@ export class Ingest {
         err.reason === 'unsupported-syntax' ? FailureReason.TransferSyntaxNotSupported : FailureReason.CannotUnderstand;
       throw new StoreFailure(reason, err.message);
     }
+  }
+}
+
+/** The PS3.18 I.2.2 reason and the words for an instance the index refused. */
+function refusal(outcome: Extract<PutOutcome, { kind: `rejected-${string}` }>): [number, string] {
+  switch (outcome.kind) {
+    case 'rejected-duplicate':
+      return [FailureReason.DuplicateInstance, 'an instance with this SOP Instance UID and different content is already stored'];
+    case 'rejected-quota':
+      return [FailureReason.OutOfResources, `the tenant's ${outcome.limit === 'bytes' ? 'storage' : 'instance'} quota is used up`];
+    case 'rejected-hierarchy':
+      return [FailureReason.DataSetMismatch, 'this SOP Instance UID is already stored under another study or series'];
   }
 }
 
