@@ -47,11 +47,18 @@ export function getBoundary(contentType: string): string | null {
   const mt = parseMediaType(contentType);
   if (mt === null || mt.type !== 'multipart') return null;
   const boundary = mt.params.get('boundary');
-  return boundary !== undefined && isValidBoundary(boundary) ? boundary : null;
+  return boundary !== undefined && isValidBoundary(boundary, READ_BOUNDARY_MAX) ? boundary : null;
 }
 
-export function isValidBoundary(boundary: string): boolean {
-  return /^[\x20-\x7e]{1,70}$/.test(boundary) && !boundary.endsWith(' ');
+/**
+ * RFC 2046 5.1.1 allows 1-70 characters, and that is what atrium writes. Peers
+ * send longer ones (Orthanc's DICOMweb client: two UUIDs, 73 characters), so
+ * reading accepts up to 256: liberal in what it accepts, still bounded.
+ */
+const READ_BOUNDARY_MAX = 256;
+
+export function isValidBoundary(boundary: string, max = 70): boolean {
+  return boundary.length <= max && /^[\x20-\x7e]+$/.test(boundary) && !boundary.endsWith(' ');
 }
 
 /**
@@ -65,8 +72,8 @@ export async function* readMultipart(
   boundary: string,
   options: ReadMultipartOptions = {},
 ): AsyncGenerator<MultipartPart, void, undefined> {
-  if (!isValidBoundary(boundary)) {
-    throw new MultipartError(`invalid multipart boundary ${JSON.stringify(boundary)} (RFC 2046: 1-70 characters)`);
+  if (!isValidBoundary(boundary, READ_BOUNDARY_MAX)) {
+    throw new MultipartError(`invalid multipart boundary ${JSON.stringify(boundary)} (1-${READ_BOUNDARY_MAX} printable characters)`);
   }
   const parser = new Parser(source, boundary, options.maxHeaderBytes ?? 16 * 1024);
   try {

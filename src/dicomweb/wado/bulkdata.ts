@@ -27,7 +27,7 @@ export function bulkDataHandler(deps: BulkDataDeps) {
     const tagPath = (request.params['*'] ?? '').toUpperCase().replace(/\/+$/, '');
     const [record] = deps.index.listInstances(request.tenant, scopeOf(request.params));
     const range = record?.bulkData[tagPath];
-    if (!record || !range) throw errors.notFound('no such bulk data');
+    if (!record || !range) throw errors.notFound('');
     const blob = blobOf(request.tenant, record);
     const path = deps.blobs.path(blob);
     const pixel = PIXEL_TAGS.has(tagPath) ? record.pixel : null;

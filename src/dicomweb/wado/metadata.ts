@@ -25,7 +25,7 @@ export function metadataHandler(deps: MetadataDeps) {
     const rep = negotiate(parseAccept(request.headers.accept), offers);
     if (rep === null) throw errors.notAcceptable(notAcceptableMessage(request.headers.accept, offers));
     const jsons = deps.index.listMetadataJson(request.tenant, scopeOf(request.params));
-    if (jsons.length === 0) throw errors.notFound('no such study, series or instance');
+    if (jsons.length === 0) throw errors.notFound('');
     const root =
       deps.config.bulkDataUris === 'relative'
         ? rootPath((request.params as { tenant?: string }).tenant)
