@@ -5,6 +5,11 @@ import type { PixelDescription } from './pixel-description.js';
  * `description.planarConfiguration` says, 1-bit data packed from bit 0.
  * A decoder may change the description, e.g. a JPEG decoder that returns
  * YBR_FULL_422 data as RGB says so in the description it returns.
+ *
+ * Decoders keep the planar configuration they were given. Those of syntaxes
+ * that carry only the stored bits (JPEG, JPEG-LS, JPEG 2000) return samples
+ * low-aligned, signed ones sign-extended; byte-exact ones (native, RLE,
+ * deflate) return the bytes as they were encoded.
  */
 export interface NativeFrame {
   readonly data: Uint8Array;
@@ -36,6 +41,11 @@ export interface FrameCodec {
   /** Present for lossy syntaxes: the method recorded in (0028,2114). */
   readonly lossyMethod?: LossyMethod;
   decode(frame: Uint8Array, description: PixelDescription): NativeFrame | Promise<NativeFrame>;
+  /**
+   * The description decode() returns for frames described so, known before
+   * any frame is read (e.g. YBR_FULL_422 JPEG decodes to RGB).
+   */
+  decodedDescription(description: PixelDescription): PixelDescription;
   /** Why this frame cannot be encoded, or undefined when it can (e.g. JPEG baseline takes only 8-bit). */
   cannotEncode?(description: PixelDescription): string | undefined;
   encode?(frame: NativeFrame): EncodedFrame | Promise<EncodedFrame>;

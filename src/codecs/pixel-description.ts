@@ -48,7 +48,21 @@ export function pixelDescriptionOf(ds: DicomJsonDataset): PixelDescription | und
   };
 }
 
+/**
+ * True for native YBR_FULL_422 / YBR_PARTIAL_422: two Y values share one CB and
+ * one CR, so a pixel takes two samples, not three (PS3.3 C.7.6.3.1.2).
+ */
+export function isChromaSubsampled(d: PixelDescription): boolean {
+  return d.samplesPerPixel === 3 && (d.photometricInterpretation === 'YBR_FULL_422' || d.photometricInterpretation === 'YBR_PARTIAL_422');
+}
+
 /** Bytes of one native frame (1-bit frames rounded up to whole bytes). */
 export function nativeFrameLength(d: PixelDescription): number {
-  return Math.ceil((d.rows * d.columns * d.samplesPerPixel * d.bitsAllocated) / 8);
+  const samples = isChromaSubsampled(d) ? 2 : d.samplesPerPixel;
+  return Math.ceil((d.rows * d.columns * samples * d.bitsAllocated) / 8);
+}
+
+/** Bytes that hold one sample: 1 for 1-bit data, which is packed instead. */
+export function bytesPerSample(d: PixelDescription): number {
+  return Math.ceil(d.bitsAllocated / 8);
 }
