@@ -17,6 +17,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The stock OHIF viewer `npm ci` fetched (scripts/fetch-viewer.mjs), served at /.
+COPY --from=build /app/viewer ./viewer
 COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node

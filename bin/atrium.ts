@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 import './threadpool.js';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
+import { getTransferSyntax } from '../src/dicom/transfer-syntax.js';
+import { defaultViewerDir, isViewerDir } from '../src/dicomweb/viewer/location.js';
 import { serve } from './serve.js';
 import { AUDIT_USAGE, auditCommand } from './audit.js';
 import { KEY_USAGE, keyCommand } from './key.js';
+import { IMPORT_USAGE, importCommand } from './import.js';
+import { PULL_USAGE, pullCommand } from './pull.js';
+import { PUSH_USAGE, pushCommand } from './push.js';
 import { TENANT_USAGE, tenantCommand } from './tenant.js';
 
 const USAGE = `usage: atrium <command> [options]
 
 commands:
   serve [options]                     start the DICOMweb server
-${TENANT_USAGE}${KEY_USAGE}${AUDIT_USAGE}
+${TENANT_USAGE}${KEY_USAGE}${AUDIT_USAGE}${IMPORT_USAGE}${PULL_USAGE}${PUSH_USAGE}
 serve options:
   --host H                 address to listen on (default 127.0.0.1)
   --port P                 port (default 8080; 0 picks a free one)
@@ -31,6 +37,14 @@ serve options:
                            (default atrium_tenants)
   --workers N              server processes sharing the port and the store
                            (default 1; more pays off when the host has cores to spare)
+  --frame-cache-size SIZE  bound of the transcoded-frame cache, e.g. 500M, 20G (default 2G)
+  --codec-threads N        codec worker threads (default: one per core)
+  --warm-syntax UID        transcode new instances to this transfer syntax in the
+                           background after STOW (e.g. 1.2.840.10008.1.2.4.201, HTJ2K)
+  --viewer-dir DIR         OHIF build served at / (default: viewer/ohif, fetched at install)
+  --no-viewer              serve no viewer
+  --viewer-config FILE     JavaScript appended to the viewer's generated app-config.js
+                           (e.g. OHIF's oidc settings)
 `;
 
 function fail(message: string): never {
@@ -56,6 +70,12 @@ function serveConfig(args: string[]): AtriumConfig {
       'oidc-audience': { type: 'string' },
       'oidc-jwks-url': { type: 'string' },
       'oidc-tenants-claim': { type: 'string' },
+      'frame-cache-size': { type: 'string' },
+      'codec-threads': { type: 'string' },
+      'warm-syntax': { type: 'string' },
+      'viewer-dir': { type: 'string' },
+      'no-viewer': { type: 'boolean' },
+      'viewer-config': { type: 'string' },
     },
   });
   const port = values.port === undefined ? 8080 : Number(values.port);
@@ -77,6 +97,12 @@ function serveConfig(args: string[]): AtriumConfig {
       : null;
   const policy = values['on-duplicate'] ?? 'reject';
   if (policy !== 'reject' && policy !== 'replace') fail(`--on-duplicate must be reject or replace`);
+  const frameCacheBytes = parseSize(values['frame-cache-size'] ?? '2G');
+  if (frameCacheBytes === undefined) fail(`invalid --frame-cache-size ${values['frame-cache-size']}`);
+  const codecThreads = Number(values['codec-threads'] ?? 0);
+  if (!Number.isInteger(codecThreads) || codecThreads < 0 || codecThreads > 256) fail(`invalid --codec-threads ${values['codec-threads']}`);
+  const warm = values['warm-syntax'] ?? null;
+  if (warm !== null && !getTransferSyntax(warm)) fail(`unknown transfer syntax ${warm} for --warm-syntax`);
   return defaultConfig({
     host: values.host ?? '127.0.0.1',
     port,
@@ -89,7 +115,33 @@ function serveConfig(args: string[]): AtriumConfig {
     workers,
     authMode,
     oidc,
+    frameCacheBytes,
+    codecThreads,
+    warmTransferSyntax: warm,
+    ...viewerOptions(values['viewer-dir'], values['no-viewer'] ?? false, values['viewer-config']),
   });
+}
+
+/** The viewer at `/`: an explicit directory must hold OHIF; a missing default only costs the viewer. */
+function viewerOptions(dir: string | undefined, off: boolean, configFile: string | undefined): Pick<AtriumConfig, 'viewerDir' | 'viewerConfigFile'> {
+  if (off) return { viewerDir: null, viewerConfigFile: null };
+  if (configFile !== undefined && !existsSync(configFile)) fail(`--viewer-config ${configFile} does not exist`);
+  if (dir !== undefined) {
+    if (!isViewerDir(dir)) fail(`--viewer-dir ${dir} holds no OHIF build (no index.html)`);
+    return { viewerDir: dir, viewerConfigFile: configFile ?? null };
+  }
+  const fetched = defaultViewerDir();
+  if (isViewerDir(fetched)) return { viewerDir: fetched, viewerConfigFile: configFile ?? null };
+  process.stderr.write(`atrium: no viewer (${fetched} holds no OHIF build; fetch it with: node scripts/fetch-viewer.mjs)\n`);
+  return { viewerDir: null, viewerConfigFile: null };
+}
+
+/** "500M", "2G", "1048576" → bytes. */
+function parseSize(text: string): number | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([KMGT]?)i?B?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const power = ' KMGT'.indexOf((m[2] || ' ').toUpperCase());
+  return Math.floor(Number(m[1]) * 1024 ** power);
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -106,6 +158,15 @@ try {
       break;
     case 'audit':
       process.exitCode = await auditCommand(rest);
+      break;
+    case 'import':
+      process.exitCode = await importCommand(rest);
+      break;
+    case 'pull':
+      process.exitCode = await pullCommand(rest);
+      break;
+    case 'push':
+      process.exitCode = await pushCommand(rest);
       break;
     case undefined:
     case '--help':

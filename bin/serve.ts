@@ -6,11 +6,12 @@ import { openArchive } from '../src/storage/open-archive.js';
 function announce(config: AtriumConfig, port: number): void {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   process.stdout.write(`atrium: DICOMweb root http://${host}:${port}/dicom-web\n`);
+  if (config.viewerDir) process.stdout.write(`atrium: viewer http://${host}:${port}/\n`);
 }
 
 /** One server process: the whole app on the shared store. */
 async function serveProcess(config: AtriumConfig): Promise<number> {
-  const archive = await openArchive(config.dataDir);
+  const archive = await openArchive(config.dataDir, { frameCacheBytes: config.frameCacheBytes });
   const app = await buildApp({ config, ...archive });
   const shutdown = async () => {
     await app.close();

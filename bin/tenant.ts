@@ -78,7 +78,7 @@ export async function tenantCommand(args: string[]): Promise<number> {
       process.stderr.write(`atrium: no tenant ${id}\n`);
       return 1;
     }
-    await archive.blobs.removeTenant(id);
+    await Promise.all([archive.blobs.removeTenant(id), archive.frameCache.removeTenant(id)]);
     archive.audit.append([cliEvent(id, 'tenant-change', `tenant ${id} removed${values.force ? ' with its data' : ''}`)]);
     process.stdout.write(`tenant ${id} removed\n`);
     return 0;

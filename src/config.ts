@@ -31,6 +31,16 @@ export interface AtriumConfig {
   authMode: AuthMode;
   /** Tokens from an external identity provider, accepted beside API keys. */
   oidc: OidcConfig | null;
+  /** Bound of the on-disk frame cache, in bytes. */
+  frameCacheBytes: number;
+  /** Codec worker threads; 0 sizes the pool to the machine. */
+  codecThreads: number;
+  /** When set, newly stored instances are transcoded to this syntax in the background (e.g. HTJ2K for viewers). */
+  warmTransferSyntax: string | null;
+  /** A stock OHIF build served at `/` (scripts/fetch-viewer.mjs); null serves no viewer. */
+  viewerDir: string | null;
+  /** JavaScript appended to the generated app-config.js to adjust `window.config` (OIDC, branding). */
+  viewerConfigFile: string | null;
 }
 
 export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConfig {
@@ -49,6 +59,11 @@ export function defaultConfig(overrides: Partial<AtriumConfig> = {}): AtriumConf
     workers: 1,
     authMode: 'auto',
     oidc: null,
+    frameCacheBytes: 2 * 1024 ** 3,
+    codecThreads: 0,
+    warmTransferSyntax: null,
+    viewerDir: null,
+    viewerConfigFile: null,
     ...overrides,
   };
 }

@@ -11,9 +11,16 @@ import { FailureLimiter } from '../tenancy/failure-limiter.js';
 import { OidcVerifier } from '../tenancy/oidc.js';
 import { Ingest } from '../storage/ingest.js';
 import type { TenantStore } from '../storage/tenant-store.js';
+import type { FrameCache } from '../storage/frame-cache.js';
+import { CodecBusyError, CodecPool } from '../codecs/codec-pool.js';
+import { CodecError } from '../codecs/codec.js';
+import { canTranscode } from '../codecs/registry.js';
+import { FrameService } from './frame-service.js';
+import { FrameWarmer } from './frame-warmer.js';
 import { AtriumHttpError } from './errors.js';
 import { adminPlugin } from './admin/plugin.js';
 import { dicomwebPlugin } from './plugin.js';
+import { viewerPlugin } from './viewer/plugin.js';
 
 export interface AppDeps {
   config: AtriumConfig;
@@ -22,6 +29,7 @@ export interface AppDeps {
   tenants: TenantStore;
   keys: KeyStore;
   audit: AuditStore;
+  frameCache: FrameCache;
   /** Override fastify's logger (tests pass false). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -85,7 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
   });
 
-  app.setErrorHandler((error: FastifyError | AtriumHttpError, request, reply) => {
+  app.setErrorHandler((raised: FastifyError | AtriumHttpError | CodecError | CodecBusyError, request, reply) => {
+    const error = raised instanceof CodecError || raised instanceof CodecBusyError ? codecAsHttp(raised) : raised;
     // Coded errors may carry headers: WWW-Authenticate, Retry-After, Content-Range.
     if ('headers' in error && error.headers) reply.headers(error.headers);
     if (error instanceof AtriumHttpError) {
@@ -119,9 +128,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.addHook('onClose', async () => recorder.flush());
   const oidc = config.oidc ? new OidcVerifier(config.oidc) : null;
-  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder, oidc };
+  const codecs = new CodecPool({ size: config.codecThreads || undefined });
+  const frames = new FrameService({ index: deps.index, blobs: deps.blobs, cache: deps.frameCache, codecs, canTranscode });
+  const warmer = config.warmTransferSyntax ? new FrameWarmer({ index: deps.index, frames, log: app.log }, config.warmTransferSyntax) : null;
+  app.addHook('onClose', async () => {
+    warmer?.close();
+    await codecs.close();
+  });
+  const pluginDeps = { ...deps, ingest, credentialsRequired: required, failures: new FailureLimiter(), recorder, oidc, frames, warmer };
   await app.register(dicomwebPlugin, { prefix: '/dicom-web', ...pluginDeps });
   await app.register(dicomwebPlugin, { prefix: '/tenants/:tenant/dicom-web', ...pluginDeps });
   await app.register(adminPlugin, { prefix: '/admin', ...deps, recorder });
+  await app.register(viewerPlugin, { config });
   return app;
+}
+
+/** Codec failures as HTTP: a full pool is 503 (retry shortly), a frame the codec cannot handle 500 with why. */
+function codecAsHttp(error: CodecError | CodecBusyError): AtriumHttpError {
+  if (error instanceof CodecBusyError) return new AtriumHttpError('ATRIUM_ERR_BUSY', 503, 'The codec queue is full; retry shortly', { 'Retry-After': '1' });
+  return new AtriumHttpError('ATRIUM_ERR_CODEC', 500, `The frame could not be transcoded: ${error.message}`);
 }

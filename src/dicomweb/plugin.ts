@@ -10,7 +10,11 @@ import type { AuditRecorder } from '../tenancy/audit-recorder.js';
 import { registerAuditing } from '../tenancy/audit.js';
 import { registerTenantAccess } from '../tenancy/plugin.js';
 import type { TenantDirectory } from '../tenancy/tenant-directory.js';
+import type { FrameCache } from '../storage/frame-cache.js';
+import type { FrameService } from './frame-service.js';
+import type { FrameWarmer } from './frame-warmer.js';
 import { qidoPlugin } from './qido/plugin.js';
+import { renderedPlugin } from './rendered/plugin.js';
 import { stowPlugin } from './stow/plugin.js';
 import { wadoPlugin } from './wado/plugin.js';
 
@@ -25,6 +29,9 @@ export interface DicomwebDeps {
   failures: FailureLimiter;
   recorder: AuditRecorder;
   oidc: OidcVerifier | null;
+  frameCache: FrameCache;
+  frames: FrameService;
+  warmer: FrameWarmer | null;
 }
 
 /** One DICOMweb root (PS3.18 paths below it), registered once per root prefix. */
@@ -36,4 +43,5 @@ export async function dicomwebPlugin(app: FastifyInstance, options: DicomwebDeps
   await app.register(stowPlugin, deps);
   await app.register(qidoPlugin, deps);
   await app.register(wadoPlugin, deps);
+  await app.register(renderedPlugin, { ...deps, pixels: deps.frames });
 }

@@ -11,6 +11,8 @@ import { SqliteKeyStore } from './sqlite/sqlite-key-store.js';
 import { SqliteTenantStore } from './sqlite/sqlite-tenant-store.js';
 import type { KeyStore } from './key-store.js';
 import type { TenantStore } from './tenant-store.js';
+import type { FrameCache } from './frame-cache.js';
+import { FileFrameCache } from './files/file-frame-cache.js';
 
 export interface Archive {
   index: IndexStore;
@@ -18,10 +20,18 @@ export interface Archive {
   tenants: TenantStore;
   keys: KeyStore;
   audit: AuditStore;
+  frameCache: FrameCache;
 }
 
+export interface ArchiveOptions {
+  /** Bound of the frame cache (`<dataDir>/cache/frames`); default 2 GiB. */
+  frameCacheBytes?: number;
+}
+
+const DEFAULT_FRAME_CACHE_BYTES = 2 * 1024 ** 3;
+
 /** The embedded store: `index.sqlite` and content-addressed files under one data directory. */
-export async function openArchive(dataDir: string): Promise<Archive> {
+export async function openArchive(dataDir: string, options: ArchiveOptions = {}): Promise<Archive> {
   await mkdir(dataDir, { recursive: true });
   const db = openSqliteDatabase(join(dataDir, 'index.sqlite'));
   return {
@@ -30,5 +40,6 @@ export async function openArchive(dataDir: string): Promise<Archive> {
     tenants: new SqliteTenantStore(db),
     keys: new SqliteKeyStore(db),
     audit: new SqliteAuditStore(db),
+    frameCache: new FileFrameCache(join(dataDir, 'cache', 'frames'), options.frameCacheBytes ?? DEFAULT_FRAME_CACHE_BYTES),
   };
 }

@@ -14,14 +14,6 @@ import { TenantId } from '../../src/storage/ids.js';
 import type { Role } from '../../src/storage/key-store.js';
 import { startServer, TESTDATA, type TestServer } from '../dicomweb/helpers/server.js';
 
-/**
- * Whether the rendered and thumbnail resources (PS3.18 10.4.1.1.3, 10.4.1.1.6)
- * are served yet. They are being built in parallel; until they land they answer
- * as any unknown route does (404 "No route ..."), whatever the credential.
- * Flip this when they land: the rows then expect what every other route gets.
- */
-const RENDERED_ROUTES_EXIST = false;
-
 const A = TenantId.parse('site-a');
 const B = TenantId.parse('site-b');
 /** A well-formed tenant id that names no tenant: the reference for "nothing here". */
@@ -95,8 +87,9 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', family: 'wado', template: `${INSTANCE}/frames/1`, accept: MULTIPART_FRAMES },
   { method: 'GET', family: 'wado', template: `${INSTANCE}/bulkdata/{bulk}`, accept: 'application/octet-stream' },
   // Rendered and thumbnail resources at every level.
-  { method: 'GET', family: 'rendered', template: '/studies/{study}/rendered', accept: 'image/jpeg' },
-  { method: 'GET', family: 'rendered', template: '/studies/{study}/series/{series}/rendered', accept: 'image/jpeg' },
+  // Study and series rendered are multipart only (PS3.18 10.4.4).
+  { method: 'GET', family: 'rendered', template: '/studies/{study}/rendered', accept: 'multipart/related; type="image/jpeg"' },
+  { method: 'GET', family: 'rendered', template: '/studies/{study}/series/{series}/rendered', accept: 'multipart/related; type="image/jpeg"' },
   { method: 'GET', family: 'rendered', template: `${INSTANCE}/rendered`, accept: 'image/jpeg' },
   { method: 'GET', family: 'rendered', template: `${INSTANCE}/frames/1/rendered`, accept: 'image/jpeg' },
   { method: 'GET', family: 'rendered', template: '/studies/{study}/thumbnail', accept: 'image/jpeg' },
@@ -115,7 +108,6 @@ const ROUTES: readonly Route[] = [
 const label = (route: Route) => `${route.method} ${route.template}`;
 /** it.each rows as [title, row]: '%s' prints the whole title ($name interpolation truncates it). */
 const titled = <T extends { title: string }>(rows: T[]): Array<[string, T]> => rows.map((row) => [row.title, row]);
-const routeExists = (route: Route) => route.family !== 'rendered' || RENDERED_ROUTES_EXIST;
 
 /**
  * Credentials that must be refused. 'unauthenticated': refused before any
@@ -230,11 +222,6 @@ function expectNothingOfA(reply: Reply): void {
 }
 
 /** What an unknown route answers (fastify's not-found handler), whoever asks. */
-function expectNoRoute(reply: Reply, method: Method): void {
-  expect(reply.status).toBe(404);
-  expect(JSON.parse(reply.body)).toEqual({ error: 'ATRIUM_ERR_NOT_FOUND', message: `No route ${method} ${reply.path}` });
-}
-
 /** Status, media type and body, with the reflected request path set aside. */
 function comparable(reply: Reply) {
   return { status: reply.status, contentType: reply.headers['content-type'], body: reply.body.split(reply.path).join('{path}') };
@@ -336,7 +323,6 @@ describe('controls: each route and credential works where it is entitled to', ()
   const reads = ROUTES.filter((r) => r.method === 'GET');
   it.each(titled(reads.map((route) => ({ route, title: `A's reader: ${label(route)}` }))))('%s', async (_, { route }) => {
     const reply = await probe(route, A, A_ONLY, own('reader'));
-    if (!routeExists(route)) return expectNoRoute(reply, route.method);
     expect(reply.status, reply.body.slice(0, 200)).toBe(200);
     // Every answer is about the A-only resource: its UID is in the search result, the metadata, the Part 10 bytes.
     if (route.family === 'qido' || route.template.endsWith('metadata') || route.template === INSTANCE) {
@@ -372,13 +358,12 @@ describe('refused credentials (--auth required): route x credential', () => {
     CREDENTIALS.filter((c) => c.kind === 'unauthenticated').map((credential) => ({
       route,
       credential,
-      title: `${label(route)} with ${credential.name} -> ${routeExists(route) ? '401' : '404 (no such route yet)'}`,
+      title: `${label(route)} with ${credential.name} -> 401`,
     })),
   );
   it.each(titled(rows))('%s', async (_, { route, credential }) => {
     const reply = await fromFreshAddress((client) => probe(route, A, A_ONLY, credential.header(), client));
     expectNothingOfA(reply);
-    if (!routeExists(route)) return expectNoRoute(reply, route.method);
     expect(reply.status, reply.body).toBe(401);
     const challenge = String(reply.headers['www-authenticate'] ?? '');
     expect(challenge).toContain('Bearer realm="atrium"');
@@ -399,7 +384,6 @@ describe("tenant B's principals on tenant A: A looks like a tenant that does not
   it.each(titled(rows))('%s', async (_, { route, credential }) => {
     const reply = await probe(route, A, A_ONLY, credential.header());
     expectNothingOfA(reply);
-    if (!routeExists(route)) return expectNoRoute(reply, route.method);
     expect(reply.status, reply.body).toBe(404);
     expect(reply.headers['www-authenticate']).toBeUndefined();
     // Same status, media type and body as the same request at a tenant that does not exist:

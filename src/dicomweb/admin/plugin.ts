@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditAction, AuditStore } from '../../storage/audit-store.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import type { FrameCache } from '../../storage/frame-cache.js';
 import { TenantId } from '../../storage/ids.js';
 import { ROLES, type ApiKeyGrant, type KeyStore, type Role } from '../../storage/key-store.js';
 import { TenantNotEmptyError, type TenantStore } from '../../storage/tenant-store.js';
@@ -13,6 +14,7 @@ export interface AdminDeps {
   tenants: TenantStore;
   keys: KeyStore;
   blobs: BlobStore;
+  frameCache: FrameCache;
   audit: AuditStore;
   recorder: AuditRecorder;
 }
@@ -74,7 +76,7 @@ export async function adminPlugin(app: FastifyInstance, deps: AdminDeps): Promis
       if (err instanceof TenantNotEmptyError) throw errors.conflict(err.message);
       throw err;
     }
-    await deps.blobs.removeTenant(tenant);
+    await Promise.all([deps.blobs.removeTenant(tenant), deps.frameCache.removeTenant(tenant)]);
     audit(request, grant, tenant, 'tenant-change', `tenant ${tenant} removed${force ? ' with its data' : ''}`);
     return reply.code(204).send();
   });

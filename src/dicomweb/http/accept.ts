@@ -221,9 +221,9 @@ export function retrieveOffers(target: RetrieveTarget): Offer<Representation>[] 
   }
   const stored = target.storedTransferSyntax ?? ExplicitVRLittleEndian;
   const canProduce = target.canProduce ?? nativeOnly;
-  // Frame and bulkdata bytes of Implicit VR LE equal those of Explicit VR LE.
   const pixels = target.kind !== 'instance';
-  const asIs = pixels && stored === '1.2.840.10008.1.2' ? ExplicitVRLittleEndian : stored;
+  // Native frames and bulk data are read out little endian: Explicit VR LE bytes whatever the stored syntax.
+  const asIs = pixels && NATIVE.has(stored) ? ExplicitVRLittleEndian : stored;
   const forbidden = NOT_FOR_WEB.has(asIs);
   const candidates = [...MEDIA_TYPE_OF.keys()];
   if (!pixels) candidates.push(`${TS}1.99`);

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AtriumConfig } from '../../config.js';
 import type { Ingest, ReceivedPart } from '../../storage/ingest.js';
+import type { FrameWarmer } from '../frame-warmer.js';
 import { FailureReason, StoreFailure } from '../../storage/store-failure.js';
 import { errors } from '../errors.js';
 import { getBoundary, MultipartError, readMultipart } from '../http/multipart-reader.js';
@@ -15,6 +16,7 @@ import { UID_PARAM } from '../uid-param.js';
 export interface StowDeps {
   config: AtriumConfig;
   ingest: Ingest;
+  warmer: FrameWarmer | null;
 }
 
 
@@ -39,6 +41,7 @@ export async function stowPlugin(app: FastifyInstance, deps: StowDeps): Promise<
       if (!result.ok) request.log.info({ reason: result.failure.reason, message: result.failure.message }, 'instance not stored');
     }
     reply.code(storeStatus(results));
+    deps.warmer?.enqueue(request.tenant, results.flatMap((r) => (r.ok ? [r.ref] : [])));
     if (prefersXml(request.headers.accept)) {
       return reply.type('application/dicom+xml').send(toNativeDicomModel(dataset));
     }

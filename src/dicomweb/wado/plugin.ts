@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AtriumConfig } from '../../config.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import type { FrameCache } from '../../storage/frame-cache.js';
 import type { IndexStore } from '../../storage/index-store.js';
+import type { FrameService } from '../frame-service.js';
 import { bulkDataHandler } from './bulkdata.js';
 import { deleteHandler } from './delete.js';
 import { framesHandler } from './frames.js';
@@ -13,6 +15,8 @@ export interface WadoDeps {
   config: AtriumConfig;
   index: IndexStore;
   blobs: BlobStore;
+  frames: FrameService;
+  frameCache: FrameCache;
 }
 
 const STUDY = '/studies/:study';

@@ -19,7 +19,7 @@ export interface TestServer {
 export async function startServer(overrides: Partial<AtriumConfig> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'atrium-test-'));
   const config = defaultConfig({ dataDir, port: 0, logLevel: 'warn', ...overrides });
-  const archive = await openArchive(dataDir);
+  const archive = await openArchive(dataDir, { frameCacheBytes: config.frameCacheBytes });
   const app = await buildApp({ config, ...archive, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
