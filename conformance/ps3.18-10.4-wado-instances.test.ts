@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, parseMediaType, readMultipart, type Response } from './harness/http.js';
 import { seed } from './harness/stow.js';
 import { startTarget, type Target } from './harness/target.js';
-import { CANONICAL, TS, canonical, sha256, type ManifestRow } from './harness/testdata.js';
+import { elementValue, parse } from './harness/dicomfile.js';
+import { CANONICAL, TS, canonical, readBytes, sha256, type ManifestRow } from './harness/testdata.js';
 
 let t: Target;
 let seedFailures: string[] = [];
@@ -69,8 +70,16 @@ describe('PS3.18 10.4.1: study, series, instance retrieve with transfer-syntax=*
   it('encapsulated instances come back as stored (JPEG Baseline, RLE)', async () => {
     for (const r of [JPEG, RLE]) expectInstances(await get(instanceUrl(r), { accept: star }), [r]);
   });
-  it('Implicit VR Little Endian instance as stored', async () => {
-    expectInstances(await get(instanceUrl(IMPLICIT), { accept: star }), [IMPLICIT]);
+  it('Implicit VR Little Endian instance: never sent in that syntax (8.7.3), the same data set in Explicit VR LE', async () => {
+    const res = await get(instanceUrl(IMPLICIT), { accept: star });
+    expect(res.status).toBe(200);
+    const [part] = readMultipart(res).parts;
+    expect(parseMediaType(part!.headers['content-type'])?.params['transfer-syntax']).toBe(TS.explicitLE);
+    const sent = parse(part!.body);
+    const original = parse(readBytes(IMPLICIT));
+    expect(sent.string('x00020010')).toBe(TS.explicitLE);
+    expect(sent.string('x00080018')).toBe(IMPLICIT.sopUid);
+    expect(elementValue(part!.body, sent, '7FE00010')?.equals(elementValue(readBytes(IMPLICIT), original, '7FE00010')!)).toBe(true);
   });
 });
 

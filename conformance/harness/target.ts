@@ -79,7 +79,8 @@ async function spawned(): Promise<Target> {
   const entry = join(REPO_ROOT, 'dist/bin/atrium.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir],
+    // The DICOMweb surface only: a viewer at / would answer unknown paths with its page.
+    [entry, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--no-viewer'],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
   );
   let log = '';

@@ -67,14 +67,14 @@ export class FrameService implements PixelSource {
 
   /** Whether frames stored in `from` can in general be sent in `to`: cheap, for negotiating once per stored syntax. */
   canProduceFrom(from: string, to: string): boolean {
-    return !needsCodec(from, to) || this.#deps.canTranscode(from, to);
+    return !needsCodec(from, to) || (keepsLossyHonest(from, to) && this.#deps.canTranscode(from, to));
   }
 
   /** Whether frames of this instance can be sent in `to` (as stored, as native, or through a codec). */
   canProduce(tenant: TenantId, record: InstanceRecord, to: string): boolean {
     const from = record.transferSyntaxUid;
     if (!needsCodec(from, to)) return true;
-    if (!record.pixel) return false;
+    if (!record.pixel || !keepsLossyHonest(from, to)) return false;
     const description = this.description(tenant, record);
     return description !== undefined && this.#deps.canTranscode(from, to, description);
   }
@@ -143,6 +143,16 @@ export class FrameService implements PixelSource {
     await frames.return(undefined);
     return value as Frame;
   }
+}
+
+/**
+ * Lossy data may be decoded (to native) or re-encoded lossily, but never put in a
+ * lossless compressed syntax, whose name would claim a fidelity the pixels lost.
+ */
+function keepsLossyHonest(from: string, to: string): boolean {
+  const source = getTransferSyntax(from);
+  const target = getTransferSyntax(to);
+  return !(source?.lossy && target?.encapsulated && !target.lossy);
 }
 
 /** As stored, or native data read as Explicit VR Little Endian, needs no codec. */

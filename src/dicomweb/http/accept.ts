@@ -157,9 +157,24 @@ function specificity(range: AcceptRange, offer: Offer<unknown>): number {
 }
 
 /**
+ * Whether the range lets the server pick the transfer syntax: `transfer-syntax=*`,
+ * or a wildcard with none named. The server then sends the data as stored: no
+ * conversion cost, no loss, and the bytes a mirroring peer expects.
+ */
+function leavesSyntaxToServer(range: AcceptRange, offer: Offer<unknown>): boolean {
+  const ts = range.params.get('transfer-syntax');
+  if (ts !== undefined) return ts === '*';
+  if (range.type === '*' || range.subtype === '*') return true;
+  // A named single-part type (application/dicom) means its default syntax (8.7.8.2).
+  if (offer.type === undefined) return false;
+  const wanted = range.params.get('type');
+  return wanted === undefined || wanted.trim().endsWith('/*');
+}
+
+/**
  * Picks the offer the client prefers (RFC 9110 12.5.1): each offer takes the weight
  * of its most specific matching range; q=0 excludes it. Highest weight wins, then
- * the earliest range, then (for `transfer-syntax=*`) an as-stored offer, then the
+ * the earliest range, then (when the range leaves the syntax to the server) an as-stored offer, then the
  * earliest offer — so list offers in server preference, the default first.
  */
 export function negotiate<T>(ranges: readonly AcceptRange[], offers: readonly Offer<T>[]): T | null {
@@ -175,7 +190,7 @@ export function negotiate<T>(ranges: readonly AcceptRange[], offers: readonly Of
       }
     }
     if (match === undefined || match.q <= 0) continue;
-    const stored = match.params.get('transfer-syntax') === '*' && offer.asStored === true ? 0 : 1;
+    const stored = offer.asStored === true && leavesSyntaxToServer(match, offer) ? 0 : 1;
     const better =
       best === null ||
       match.q > best.q ||

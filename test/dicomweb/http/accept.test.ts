@@ -119,6 +119,15 @@ describe('negotiateRetrieve: instances (PS3.18 8.7.3, 10.4)', () => {
     expect(pick('*/*', instance(IMPLICIT, { canProduce: asIsOnly }))?.transferSyntax).toBe(IMPLICIT);
   });
 
+  it('a range that leaves the syntax open gets the data as stored even when it could be converted', () => {
+    const anything = () => true;
+    for (const accept of ['*/*', 'multipart/related', 'multipart/related; type="application/dicom"; transfer-syntax=*', undefined]) {
+      expect(pick(accept, instance(J2K, { canProduce: anything })), String(accept)).toMatchObject({ transferSyntax: J2K, transcode: false });
+    }
+    // A named media type without a syntax means its default (PS3.18 8.7.3.5.2).
+    expect(pick('multipart/related; type="application/dicom"', instance(J2K, { canProduce: anything }))).toMatchObject({ transferSyntax: ELE, transcode: true });
+  });
+
   it('a named syntax needs a codec; q orders alternatives', () => {
     const accept = `multipart/related; type="application/dicom"; transfer-syntax=${JPEG_LOSSLESS}`;
     expect(pick(accept, instance(J2K))).toBeNull();
