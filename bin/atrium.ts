@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { defaultConfig, type AtriumConfig } from '../src/config.js';
 import { getTransferSyntax } from '../src/dicom/transfer-syntax.js';
 import { defaultViewerDir, isViewerDir } from '../src/dicomweb/viewer/location.js';
-import { serve } from './serve.js';
 import { AUDIT_USAGE, auditCommand } from './audit.js';
 import { KEY_USAGE, keyCommand } from './key.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
@@ -147,9 +146,12 @@ function parseSize(text: string): number | undefined {
 const [command, ...rest] = process.argv.slice(2);
 try {
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      // Loaded only here: the server (fastify, sharp, codecs) is most of the start-up time of other commands.
+      const { serve } = await import('./serve.js');
       await serve(serveConfig(rest));
       break;
+    }
     case 'tenant':
       process.exitCode = await tenantCommand(rest);
       break;
