@@ -30,8 +30,8 @@ export interface AppConfigOptions {
 const DATA_SOURCE_SETTINGS = {
   // atrium answers includefield with the listed attributes.
   qidoSupportsIncludeField: true,
-  // Frames come from WADO-RS /frames in their stored syntax (transfer-syntax=*);
-  // OHIF decodes them, thumbnails included (atrium has no /rendered yet).
+  // Frames come from WADO-RS /frames in their stored syntax (transfer-syntax=*) and
+  // OHIF decodes them, thumbnails included: the frames it needs anyway, no second rendering.
   imageRendering: 'wadors',
   thumbnailRendering: 'wadors',
   // Series metadata is fetched when a series is needed, not the whole study up front.
