@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /** The subset of dcmjs 0.51 used here (dcmjs ships no type declarations). */
-interface DcmjsElement {
+export interface DcmjsElement {
   vr: string;
   Value?: unknown[];
 }
@@ -21,7 +21,7 @@ interface DcmjsDict {
 interface Dcmjs {
   data: { DicomMessage: { readFile(buffer: ArrayBuffer): DcmjsDict } };
 }
-const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
+export const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
 
 export const TESTDATA = path.resolve(import.meta.dirname, '../../shared/testdata/files');
 
@@ -38,7 +38,7 @@ const SOURCES: readonly { file: string; modality: 'CT' | 'MR' }[] = [
   { file: 'pydicom-data/693_J2KR.dcm', modality: 'CT' },
 ];
 /** A real Enhanced CT (2 native 512x512 frames) repeated into a long instance. */
-const MULTIFRAME_SOURCE = 'pydicom-data/eCT_Supplemental.dcm';
+export const MULTIFRAME_SOURCE = 'pydicom-data/eCT_Supplemental.dcm';
 
 export interface ArchiveShape {
   readonly studies: number;
@@ -90,11 +90,11 @@ export function newUid(): string {
 const FAMILY = ['SMITH', 'GARCIA', 'MULLER', 'NGUYEN', 'ROSSI', 'KOWALSKI', 'DUBOIS', 'TANAKA', 'SILVA', 'OKAFOR'];
 const GIVEN = ['ANNA', 'JOHN', 'MARIA', 'LI', 'PAUL', 'FATIMA', 'IVAN', 'SARA', 'OMAR', 'ELENA'];
 
-function toArrayBuffer(b: Buffer): ArrayBuffer {
+export function toArrayBuffer(b: Buffer): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
-function set(d: Record<string, DcmjsElement>, tag: string, vr: string, value: unknown): void {
+export function set(d: Record<string, DcmjsElement>, tag: string, vr: string, value: unknown): void {
   // A fresh object drops dcmjs's cached raw value, so the new value is written.
   d[tag] = { vr, Value: [value] };
 }

@@ -1,4 +1,4 @@
-// npm run bench -- [--only stow,qido,metadata,wado,frames] [--peer orthanc|URL|none]
+// npm run bench -- [--only stow,qido,metadata,wado,frames,transcode] [--peer orthanc|URL|none]
 //                  [--rounds N] [--seconds S] [--concurrency C] [--atrium URL]
 //                  [--no-build] [--profile] [--atrium-args "--log-level warn"]
 //                  [--studies N --series N --instances N --frames N]
@@ -20,12 +20,13 @@ import { qido } from './qido.js';
 import { aggregate, machine, markdown, type Report, type TargetInfo } from './report.js';
 import { storeArchive, stow } from './stow.js';
 import { atriumTarget, orthancTarget, REPO, urlTarget, type Target } from './targets.js';
+import { transcode } from './transcode.js';
 import { wado } from './wado.js';
 import type { Budget, Sample, Session, Workload } from './workload.js';
 
-// STOW last in a round: what it stores is dated outside the study-list range,
-// but it still grows the index the other workloads read.
-const WORKLOADS: readonly Workload[] = [qido, metadata, wado, frames, stow];
+// STOW and transcode last in a round: what they store is dated outside the
+// study-list range, but it still grows the index the other workloads read.
+const WORKLOADS: readonly Workload[] = [qido, metadata, wado, frames, stow, transcode];
 
 const { values: args } = parseArgs({
   options: {

@@ -35,11 +35,6 @@ export class FrameWarmer {
     if (!this.#running) void this.#drain();
   }
 
-  /** Resolves once the queue is empty (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.#running) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-
   close(): void {
     this.#closed = true;
     this.#queue.length = 0;
