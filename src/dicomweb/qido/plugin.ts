@@ -54,7 +54,7 @@ const WARNING_AGENT = 'atrium';
 export async function qidoPlugin(app: FastifyInstance, deps: QidoDeps): Promise<void> {
   const search = (level: QueryLevel) => async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     assertJsonAcceptable(request.headers.accept);
-    const { query, limitCapped, ignoredKeys } = parseQidoQuery(
+    const { query, limitCapped, ignoredKeys, ignoredParameters } = parseQidoQuery(
       request.query as RawQuery,
       { tenant: request.tenant, level, studyUid: request.params.study, seriesUid: request.params.series },
       { defaultLimit: deps.config.qidoDefaultLimit, maxLimit: deps.config.qidoMaxLimit },
@@ -64,6 +64,9 @@ export async function qidoPlugin(app: FastifyInstance, deps: QidoDeps): Promise<
     const unsupported = [...ignoredKeys, ...result.unsupportedKeys];
     if (unsupported.length > 0) {
       warnings.push(`299 ${WARNING_AGENT} "The following attributes are not supported for matching and were ignored: ${unsupported.join(', ')}"`);
+    }
+    if (ignoredParameters.length > 0) {
+      warnings.push(`299 ${WARNING_AGENT} "The following query parameters are not supported and were ignored: ${ignoredParameters.join(', ')}"`);
     }
     if (result.truncated || limitCapped) {
       // PS3.18 8.3.4.4: tell the client that more results can be requested.

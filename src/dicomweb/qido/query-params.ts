@@ -19,6 +19,8 @@ export interface ParsedQuery {
   limitCapped: boolean;
   /** Dotted sequence paths and private tags: ignored, reported in a Warning (PS3.18 8.3.4.1). */
   ignoredKeys: string[];
+  /** Parameters that name no attribute: ignored as PS3.18 8.3 says, reported in a Warning. */
+  ignoredParameters: string[];
 }
 
 function values(raw: string | string[] | undefined): string[] {
@@ -58,8 +60,9 @@ function parseIncludeFields(raw: string | string[] | undefined): Tag[] | 'all' {
 
 /**
  * Turns a QIDO-RS query string (already percent-decoded) into a QidoQuery.
- * Attribute keys are keywords or tags (PS3.18 8.3.4.1); any other parameter
- * is an error that names it, so typos never silently widen a search.
+ * Attribute keys are keywords or tags (PS3.18 8.3.4.1). Any other parameter is
+ * ignored, as PS3.18 8.3 requires, and named in a Warning so that a typo that
+ * widened the search does not go unnoticed.
  */
 export function parseQidoQuery(
   raw: RawQuery,
@@ -68,14 +71,14 @@ export function parseQidoQuery(
 ): ParsedQuery {
   const filters: QueryFilter[] = [];
   const ignoredKeys: string[] = [];
-  const unknown: string[] = [];
+  const ignoredParameters: string[] = [];
   for (const [name, rawValue] of Object.entries(raw)) {
     const lower = name.toLowerCase();
     if (['limit', 'offset', 'fuzzymatching', 'includefield'].includes(lower)) continue;
     const path = name.split('.');
     const tag = parseTagOrKeyword(path[0]!);
     if (!tag) {
-      unknown.push(name);
+      ignoredParameters.push(name);
       continue;
     }
     const entry = lookupTag(tag);
@@ -92,7 +95,6 @@ export function parseQidoQuery(
       throw err;
     }
   }
-  if (unknown.length > 0) throw errors.badQuery(`unknown query parameter(s): ${unknown.join(', ')}`);
 
   const requested = nonNegativeInteger('limit', raw.limit);
   const limit = Math.min(requested ?? limits.defaultLimit, limits.maxLimit);
@@ -107,5 +109,6 @@ export function parseQidoQuery(
     },
     limitCapped: requested !== undefined && requested > limits.maxLimit,
     ignoredKeys,
+    ignoredParameters,
   };
 }
