@@ -103,11 +103,14 @@ export class FrameService implements PixelSource {
       });
     const pending: Array<Promise<CachedFrame>> = [];
     let next = 0;
+    // Every frame of an instance decodes to the same description: parsed once per request.
+    let produced: PixelDescription | undefined;
     try {
       for (let i = 0; i < numbers.length; i++) {
         while (next < numbers.length && next < i + lookahead) pending.push(transcoded(numbers[next++]!));
         const frame = await pending.shift()!;
-        yield { number: numbers[i]!, data: frame.data, transferSyntaxUid: to, description: JSON.parse(frame.meta) as PixelDescription };
+        produced ??= JSON.parse(frame.meta) as PixelDescription;
+        yield { number: numbers[i]!, data: frame.data, transferSyntaxUid: to, description: produced };
       }
     } finally {
       // A client that went away leaves transcodes running: they still fill the cache; nobody awaits them.

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CachedFrame, FrameCache, FrameCacheStats, FrameKey } from '../frame-cache.js';
@@ -43,7 +43,7 @@ export class FileFrameCache implements FrameCache {
     const entry = this.#entries.get(id);
     if (!entry) return undefined;
     try {
-      const file = await readFile(entry.path);
+      const file = await readWhole(entry.path, entry.size);
       this.#touch(id, entry);
       this.#hits++;
       return decode(file);
@@ -169,6 +169,22 @@ export class FileFrameCache implements FrameCache {
     }
     found.sort((a, b) => a.mtime - b.mtime);
     for (const { id, entry } of found) this.#add(id, entry);
+  }
+}
+
+/**
+ * One positioned read of the size the index knows: a hit costs what reading a
+ * stored native frame costs (readFile would stat, read in chunks and join them).
+ */
+async function readWhole(path: string, size: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await file.read(buffer, 0, size, 0);
+    if (bytesRead !== size) throw new Error('cache entry changed size');
+    return buffer;
+  } finally {
+    await file.close();
   }
 }
 
