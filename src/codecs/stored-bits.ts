@@ -6,10 +6,12 @@
  */
 import { bytesPerSample, type PixelDescription } from './pixel-description.js';
 
-type Transform = (word: number) => number;
-
-/** Applies `transform` to every 8, 16 or 32-bit little endian sample of a copy of `data`. */
-function mapSamples(data: Uint8Array, d: PixelDescription, transform: Transform): Uint8Array {
+/**
+ * A copy of `data` with every 8, 16 or 32-bit little endian sample masked to
+ * Bits Stored or, when `signed`, sign-extended from it. One plain loop per
+ * case: this runs over every decoded sample.
+ */
+function mapSamples(data: Uint8Array, d: PixelDescription, signed: boolean): Uint8Array {
   const out = data.slice();
   const count = Math.floor(out.length / bytesPerSample(d));
   // A fresh copy is aligned, so typed views cost nothing (the host is little endian, as Node's are).
@@ -19,7 +21,11 @@ function mapSamples(data: Uint8Array, d: PixelDescription, transform: Transform)
       : bytesPerSample(d) === 2
         ? new Uint16Array(out.buffer, 0, count)
         : new Uint32Array(out.buffer, 0, count);
-  for (let i = 0; i < count; i++) words[i] = transform(words[i]!);
+  // Shifting up to bit 31 and back arithmetically copies the sign bit down; the typed array keeps the low bits.
+  const unused = 32 - d.bitsStored;
+  const mask = 2 ** d.bitsStored - 1;
+  if (signed) for (let i = 0; i < count; i++) words[i] = (words[i]! << unused) >> unused;
+  else for (let i = 0; i < count; i++) words[i] = words[i]! & mask;
   return out;
 }
 
@@ -34,15 +40,11 @@ function hasUnusedBits(d: PixelDescription): boolean {
  */
 export function signExtended(data: Uint8Array, d: PixelDescription): Uint8Array {
   if (!hasUnusedBits(d)) return data;
-  const unused = 32 - d.bitsStored;
-  const mask = 2 ** d.bitsStored - 1;
-  // Shifting up to bit 31 and back arithmetically copies the sign bit down; the typed array keeps the low bits.
-  return mapSamples(data, d, d.pixelRepresentation === 1 ? (w) => (w << unused) >> unused : (w) => w & mask);
+  return mapSamples(data, d, d.pixelRepresentation === 1);
 }
 
 /** Samples as their Bits Stored bit patterns, everything above cleared: what JPEG and JPEG-LS encode. */
 export function storedBitPatterns(data: Uint8Array, d: PixelDescription): Uint8Array {
   if (!hasUnusedBits(d)) return data;
-  const mask = 2 ** d.bitsStored - 1;
-  return mapSamples(data, d, (w) => w & mask);
+  return mapSamples(data, d, false);
 }

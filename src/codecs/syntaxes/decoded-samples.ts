@@ -16,8 +16,10 @@ function widened(samples: Uint8Array): Uint8Array {
  * `samples` as decoded (`width` bytes each, little endian, colour-by-pixel
  * unless `layout` is 1) in the form `d` describes: 1-bit data packed, samples
  * Bits Allocated wide and sign-extended, colour laid out as d.planarConfiguration says.
+ * `values` says the library already returned sample values as `d` describes them
+ * (no bits above Bits Stored, signed ones extended): then they are not rewritten.
  */
-export function nativeFromDecoded(samples: Uint8Array, width: number, layout: 0 | 1, d: PixelDescription): NativeFrame {
+export function nativeFromDecoded(samples: Uint8Array, width: number, layout: 0 | 1, d: PixelDescription, values = false): NativeFrame {
   if (d.bitsAllocated === 1) return { data: packBits(samples, d.rows * d.columns * d.samplesPerPixel), description: d };
   const container = bytesPerSample(d);
   let data = samples;
@@ -27,6 +29,6 @@ export function nativeFromDecoded(samples: Uint8Array, width: number, layout: 0 
     }
     data = widened(samples);
   }
-  data = withPlanarConfiguration(signExtended(data, d), d, layout, d.planarConfiguration);
+  data = withPlanarConfiguration(values ? data : signExtended(data, d), d, layout, d.planarConfiguration);
   return { data, description: d };
 }

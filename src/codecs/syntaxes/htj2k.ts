@@ -10,7 +10,7 @@ import { decodeHtj2k, encodeHtj2k, RPCL, type Htj2kEncoding } from '../wasm/open
 import { nativeFromDecoded } from './decoded-samples.js';
 import { encodeRefusal } from './encodable.js';
 import { encoderInput } from './encoder-input.js';
-import { j2kDecodedDescription, waveletLevels } from './jpeg2000.js';
+import { j2kDecodedDescription, valuesAsDescribed, waveletLevels } from './jpeg2000.js';
 
 /**
  * .203 output: OpenJPH's quantization step is relative to the nominal range
@@ -23,7 +23,7 @@ async function decode(frame: Uint8Array, d: PixelDescription): Promise<NativeFra
   const header = readJ2kHeader(frame);
   if (header?.signed && header.precision <= 8) throw new CodecError('signed HTJ2K samples of 8 bits or fewer are not supported');
   const image = await decodeHtj2k(frame);
-  return nativeFromDecoded(image.data, Math.ceil(image.info.bitsPerSample / 8), 0, j2kDecodedDescription(d));
+  return nativeFromDecoded(image.data, Math.ceil(image.info.bitsPerSample / 8), 0, j2kDecodedDescription(d), valuesAsDescribed(image.info, d));
 }
 
 /** PS3.5 10.18: RPCL needs enough decompositions for a base resolution of at most 64, and TLM markers. */

@@ -32,13 +32,21 @@ export function j2kDecodedDescription(d: PixelDescription): PixelDescription {
   return decodedAs(d, p === 'YBR_RCT' || p === 'YBR_ICT' ? 'RGB' : p);
 }
 
+/**
+ * Whether OpenJPEG's and OpenJPH's samples are already the values `d` describes:
+ * no wider than Bits Stored and of the same signedness (decoders sign-extend).
+ */
+export function valuesAsDescribed(info: { bitsPerSample: number; isSigned: boolean }, d: PixelDescription): boolean {
+  return info.bitsPerSample <= d.bitsStored && info.isSigned === (d.pixelRepresentation === 1);
+}
+
 async function decode(frame: Uint8Array, d: PixelDescription): Promise<NativeFrame> {
   const header = readJ2kHeader(frame);
   // Cases this OpenJPEG build gets silently wrong (it clamps negative 8-bit samples to 0 and leaves wide colour samples unwritten).
   if (header?.signed && header.precision <= 8) throw new CodecError('signed JPEG 2000 samples of 8 bits or fewer are not supported');
   if (header && header.components > 1 && header.precision > 8) throw new CodecError('JPEG 2000 colour of more than 8 bits is not supported');
   const image = await decodeJ2k(trimAfterLastTilePart(frame));
-  return nativeFromDecoded(image.data, Math.ceil(image.info.bitsPerSample / 8), 0, j2kDecodedDescription(d));
+  return nativeFromDecoded(image.data, Math.ceil(image.info.bitsPerSample / 8), 0, j2kDecodedDescription(d), valuesAsDescribed(image.info, d));
 }
 
 async function encode(frame: NativeFrame, lossy: boolean): Promise<EncodedFrame> {
