@@ -247,3 +247,45 @@ describe('warming the frame cache after STOW', () => {
     }
   });
 });
+
+describe('a flood of transcoding requests', () => {
+  it('queues what the pool can take, answers 503 with Retry-After beyond it, and stays up', async () => {
+    const jpeg = row('files/fo-dicom/HasFragmentSequence.dcm'); // 96 frames, JPEG baseline
+    const small = await startServer({ codecThreads: 1 });
+    try {
+      expect((await stow(small.root, [jpeg])).status).toBe(200);
+      const url = (n: number) => `${small.root}/studies/${jpeg.studyUid}/series/${jpeg.seriesUid}/instances/${jpeg.sopUid}/frames/${n}`;
+      const answers = await Promise.all(Array.from({ length: 96 }, (_, i) => get(url(i + 1), { accept: octet(EXPLICIT_LE) })));
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+      expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+      for (const a of answers.filter((x) => x.status === 503)) expect(a.headers['retry-after']).toBe('1');
+      expect((await get(`${small.origin}/healthz`)).status).toBe(200);
+      // Once the flood has passed, every frame comes back.
+      for (let n = 1; n <= 96; n++) expect((await get(url(n), { accept: octet(EXPLICIT_LE) })).status, `frame ${n}`).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('a frame the codec cannot decode', () => {
+  it('fails that request with a clear 500, keeps the stored bytes retrievable, and the server up', async () => {
+    const broken = row('files/pydicom/JPEG2000-embedded-sequence-delimiter.dcm');
+    const own = await startServer();
+    try {
+      const { status } = await stow(own.root, [broken]);
+      expect(status).toBe(200);
+      const url = `${own.root}/studies/${broken.studyUid}/series/${broken.seriesUid}/instances/${broken.sopUid}`;
+      const res = await get(`${url}/frames/1`, { accept: octet(EXPLICIT_LE) });
+      expect(res.status).toBe(500);
+      expect(res.json()).toMatchObject({ error: 'ATRIUM_ERR_CODEC' });
+      expect(res.text()).toMatch(/could not be transcoded: .+/);
+      expect((await get(`${own.origin}/healthz`)).status).toBe(200);
+      const asStored = await get(url, { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' });
+      expect(md5(readMultipart(asStored).parts[0]!.body)).toBe(md5(readFileSync(TESTDATA_DIR + broken.file)));
+    } finally {
+      await own.close();
+    }
+  });
+});
