@@ -196,23 +196,39 @@ async function generateMultiframe(dir: string, frames: number): Promise<ArchiveI
     pixels.copy(outPixels, f * frameBytes, (f % srcFrames) * frameBytes, ((f % srcFrames) + 1) * frameBytes);
     if (perFrame.length) outPerFrame.push(perFrame[f % perFrame.length]);
   }
-  const [study, series, sop] = [newUid(), newUid(), newUid()];
-  set(ds.meta, '00020003', 'UI', sop);
-  set(d, '00080018', 'UI', sop);
-  set(d, '0020000D', 'UI', study);
-  set(d, '0020000E', 'UI', series);
-  set(d, '00100010', 'PN', { Alphabetic: 'BENCH^MULTIFRAME' });
-  set(d, '00100020', 'LO', 'BENCHMF');
-  set(d, '00080020', 'DA', '20260101');
-  set(d, '00080050', 'SH', 'ACCMF');
-  set(d, '00081030', 'LO', `Bench multi-frame ${frames} frames`);
-  set(d, '00280008', 'IS', frames);
+  const { study, series, sop } = stampGenerated(ds.meta, d, {
+    name: 'BENCH^MULTIFRAME', id: 'BENCHMF', date: '20260101', accession: 'ACCMF',
+    description: `Bench multi-frame ${frames} frames`, frames,
+  });
   d['7FE00010'] = { vr: 'OW', Value: [toArrayBuffer(outPixels)] };
   if (outPerFrame.length) d['52009230'] = { vr: 'SQ', Value: outPerFrame };
   const out = Buffer.from(ds.write({ fragmentMultiframe: false }));
   const file = 'files/multiframe.dcm';
   await writeFile(path.join(dir, file), out);
   return archiveInstance(file, { study, series, sop }, out, ds, frames, MULTIFRAME_SOURCE);
+}
+
+/**
+ * Gives a generated multi-frame instance new study, series and SOP Instance UIDs,
+ * its own patient and study attributes, and its frame count.
+ */
+export function stampGenerated(
+  meta: Record<string, DcmjsElement>,
+  d: Record<string, DcmjsElement>,
+  what: { name: string; id: string; date: string; accession: string; description: string; frames: number },
+): { study: string; series: string; sop: string } {
+  const [study, series, sop] = [newUid(), newUid(), newUid()];
+  set(meta, '00020003', 'UI', sop);
+  set(d, '00080018', 'UI', sop);
+  set(d, '0020000D', 'UI', study);
+  set(d, '0020000E', 'UI', series);
+  set(d, '00100010', 'PN', { Alphabetic: what.name });
+  set(d, '00100020', 'LO', what.id);
+  set(d, '00080020', 'DA', what.date);
+  set(d, '00080050', 'SH', what.accession);
+  set(d, '00081030', 'LO', what.description);
+  set(d, '00280008', 'IS', what.frames);
+  return { study, series, sop };
 }
 
 /** Reads every archive file into memory once (about 250 MB at the default shape). */

@@ -31,7 +31,7 @@ import { codecFor } from '../src/codecs/registry.js';
 import { writeDataSet } from '../src/dicom/data-set-writer.js';
 import { encodeFileMetaInformation } from '../src/dicom/file-meta.js';
 import { storedDataSet } from '../src/dicom/part10-source.js';
-import { dcmjs, MULTIFRAME_SOURCE, newUid, set, TESTDATA, toArrayBuffer, type Archive, type ArchiveInstance } from './archive.js';
+import { dcmjs, MULTIFRAME_SOURCE, newUid, stampGenerated, TESTDATA, toArrayBuffer, type Archive, type ArchiveInstance } from './archive.js';
 import { median, percentile, pool } from './harness.js';
 import { multipartRelated } from './stow.js';
 import { REPO } from './targets.js';
@@ -140,17 +140,10 @@ async function jpegLsMultiframe(benchDir: string, frames: number): Promise<Multi
     encoded.push((await jls.encode!({ data: frame, description })).data);
   }
   const perFrame = d['52009230']?.Value ?? [];
-  const [study, series, sop] = [newUid(), newUid(), newUid()];
-  set(ds.meta, '00020003', 'UI', sop);
-  set(d, '00080018', 'UI', sop);
-  set(d, '0020000D', 'UI', study);
-  set(d, '0020000E', 'UI', series);
-  set(d, '00100010', 'PN', { Alphabetic: 'BENCH^TRANSCODE' });
-  set(d, '00100020', 'LO', 'BENCHTC');
-  set(d, '00080020', 'DA', '19000101');
-  set(d, '00080050', 'SH', 'ACCTC');
-  set(d, '00081030', 'LO', `Bench ${frames} JPEG-LS frames`);
-  set(d, '00280008', 'IS', frames);
+  const { study, series, sop } = stampGenerated(ds.meta, d, {
+    name: 'BENCH^TRANSCODE', id: 'BENCHTC', date: '19000101', accession: 'ACCTC',
+    description: `Bench ${frames} JPEG-LS frames`, frames,
+  });
   if (perFrame.length) d['52009230'] = { vr: 'SQ', Value: Array.from({ length: frames }, (_, f) => perFrame[f % perFrame.length]) };
   // Native first (dcmjs), then the pixel data swapped for the encapsulated frames by atrium's writer.
   d['7FE00010'] = { vr: 'OW', Value: [new ArrayBuffer(2)] };

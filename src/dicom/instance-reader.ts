@@ -10,11 +10,10 @@
  * walked item header by item header with positioned reads.
  */
 import { open } from 'node:fs/promises';
-import { inflateRawSync, inflateSync } from 'node:zlib';
 import { datasetToJson, type JsonConversionOptions } from './dataset-to-json.js';
 import { DicomReadError } from './dicom-read-error.js';
 import { readEncapsulatedPixelData, type EncapsulatedPixelData } from './encapsulated-frames.js';
-import { guessBareSyntax, hasDicmAt, isUpper, type FileFormat } from './file-format.js';
+import { guessBareSyntax, inflateDataSet, MAX_INFLATED, metaStartOf, type FileFormat } from './file-format.js';
 import { FileWindow, NeedMoreBytes } from './file-window.js';
 import type { DicomJsonDataset, Vr } from './json-model.js';
 import { pixelLayoutOf } from './pixel-layout-of.js';
@@ -70,8 +69,6 @@ const PREAMBLE = 128;
 const DEFAULT_WINDOW = 64 * 1024;
 /** The most one top-level element outside Pixel Data (a long sequence, a big string) may need at once. */
 const MAX_ELEMENT_WINDOW = 64 * 1024 * 1024;
-/** Deflated data sets are inflated in memory; larger ones are refused rather than risk memory. */
-const MAX_INFLATED = 128 * 1024 * 1024;
 const GROUP_LENGTH_0002 = 0x00020000;
 const TRANSFER_SYNTAX_UID = 0x00020010;
 const DATA_SET_TRAILING_PADDING = 0xfffcfffc;
@@ -103,22 +100,13 @@ async function readPart10(w: FileWindow, options: ReadInstanceOptions): Promise<
   const minWindow = options.windowBytes ?? DEFAULT_WINDOW;
   await w.load(0, minWindow);
   await w.ensure(0, Math.min(w.size, PREAMBLE + 4));
-  const b = w.bytes;
-  let metaStart = PREAMBLE + 4;
-  let fileFormat: FileFormat = 'part10';
-  if (w.size < PREAMBLE + 4 + 8 || !hasDicmAt(b, PREAMBLE)) {
-    if (hasDicmAt(b, 0)) {
-      fileFormat = 'no-preamble';
-      metaStart = 4;
-    } else if (w.size >= 8 && b[0] === 0x02 && b[1] === 0x00 && isUpper(b[4]) && isUpper(b[5])) {
-      fileFormat = 'no-preamble-no-dicm';
-      metaStart = 0;
-    } else {
-      const guessed = guessBareSyntax(b);
-      if (!guessed) throw new DicomReadError('not-part10', 'neither a Part 10 file ("DICM" after a 128-byte preamble, PS3.10 7.1) nor a bare data set');
-      return readDataSetOnly(w, { pos: 0 }, guessed, {}, 'bare-data-set', options, minWindow);
-    }
+  const start = metaStartOf(w.bytes, w.size);
+  if (!start) {
+    const guessed = guessBareSyntax(w.bytes);
+    if (!guessed) throw new DicomReadError('not-part10', 'neither a Part 10 file ("DICM" after a 128-byte preamble, PS3.10 7.1) nor a bare data set');
+    return readDataSetOnly(w, { pos: 0 }, guessed, {}, 'bare-data-set', options, minWindow);
   }
+  const { format: fileFormat, at: metaStart } = start;
 
   // PS3.10 7.1: the File Meta Information is always Explicit VR Little Endian.
   const metaCtx: RawReadContext = { explicitVr: true, littleEndian: true, captureBinaryMax: Infinity };
@@ -264,19 +252,7 @@ async function readDataSet(
 async function readDeflated(w: FileWindow, start: number, options: ReadInstanceOptions): Promise<DicomJsonDataset> {
   if (w.size - start > MAX_INFLATED) throw new DicomReadError('unsupported-syntax', `deflated data sets over ${MAX_INFLATED} bytes are not supported`);
   await w.load(start, w.size - start);
-  const deflated = w.bytes.subarray(start - w.start);
-  let inflated: Buffer;
-  try {
-    inflated = inflateRawSync(deflated, { maxOutputLength: MAX_INFLATED });
-  } catch (raw) {
-    try {
-      // Some writers wrap the stream in a zlib header, against PS3.5 A.5; accept it.
-      inflated = inflateSync(deflated, { maxOutputLength: MAX_INFLATED });
-    } catch {
-      throw new DicomReadError('malformed', 'the deflated data set does not inflate (PS3.5 A.5)', { cause: raw });
-    }
-  }
-  const src = FileWindow.overBuffer(inflated);
+  const src = FileWindow.overBuffer(inflateDataSet(w.bytes.subarray(start - w.start)));
   const ctx: RawReadContext = { explicitVr: true, littleEndian: true, captureBinaryMax: Infinity };
   const elements: RawElement[] = [];
   const cursor = { pos: 0 };

@@ -1,17 +1,12 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import type { AtriumConfig } from '../config.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { IndexStore } from '../storage/index-store.js';
-import type { AuditStore } from '../storage/audit-store.js';
-import type { KeyStore } from '../storage/key-store.js';
 import { AuditRecorder } from '../tenancy/audit-recorder.js';
 import { credentialsRequired } from '../tenancy/auth-mode.js';
 import { FailureLimiter } from '../tenancy/failure-limiter.js';
 import { OidcVerifier } from '../tenancy/oidc.js';
 import { Ingest } from '../storage/ingest.js';
-import type { TenantStore } from '../storage/tenant-store.js';
-import type { FrameCache } from '../storage/frame-cache.js';
+import type { Archive } from '../storage/open-archive.js';
 import { CodecBusyError, CodecPool } from '../codecs/codec-pool.js';
 import { CodecError } from '../codecs/codec.js';
 import { canTranscode } from '../codecs/registry.js';
@@ -22,14 +17,9 @@ import { adminPlugin } from './admin/plugin.js';
 import { dicomwebPlugin } from './plugin.js';
 import { viewerPlugin } from './viewer/plugin.js';
 
-export interface AppDeps {
+/** The store it serves (openArchive) and how. */
+export interface AppDeps extends Archive {
   config: AtriumConfig;
-  index: IndexStore;
-  blobs: BlobStore;
-  tenants: TenantStore;
-  keys: KeyStore;
-  audit: AuditStore;
-  frameCache: FrameCache;
   /** Override fastify's logger (tests pass false). */
   logger?: FastifyServerOptions['logger'];
 }

@@ -4,8 +4,6 @@
  * the manifest's pixel_md5 was computed on.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expanded, isExpandable } from '../../src/codecs/chroma.js';
 import type { NativeFrame } from '../../src/codecs/codec.js';
 import { unpackBits } from '../../src/codecs/packed-bits.js';
@@ -14,44 +12,13 @@ import { codecFor } from '../../src/codecs/registry.js';
 import { withPlanarConfiguration } from '../../src/codecs/sample-layout.js';
 import { readInstance } from '../../src/dicom/instance-reader.js';
 import { readFrames } from '../../src/storage/frame-reader.js';
+import { MANIFEST, row, TESTDATA_DIR, type ManifestRow } from '../../conformance/harness/testdata.js';
 
-export const TESTDATA = fileURLToPath(new URL('../../../shared/testdata/', import.meta.url));
+export const TESTDATA = TESTDATA_DIR;
 
-export interface ReferenceFile {
-  readonly file: string;
-  readonly expect: 'valid' | 'odd' | 'malformed';
-  readonly tags: readonly string[];
-  /** Empty when the file has no meta header (the manifest's guess is in parentheses). */
-  readonly transferSyntaxUid: string;
-  /** An MD5, `undecodable:<why>`, or empty. */
-  readonly pixelMd5: string;
-  readonly sameSopUidAs: readonly string[];
-}
-
-function readManifest(): ReferenceFile[] {
-  const [header, ...lines] = readFileSync(`${TESTDATA}MANIFEST.tsv`, 'utf8').trimEnd().split('\n');
-  const columns = header!.split('\t');
-  return lines.map((line) => {
-    const cells = line.split('\t');
-    const get = (name: string) => cells[columns.indexOf(name)] ?? '';
-    return {
-      file: get('file'),
-      expect: get('expect') as ReferenceFile['expect'],
-      tags: get('tags').split(',').filter((t) => t !== ''),
-      transferSyntaxUid: get('transfer_syntax_uid'),
-      pixelMd5: get('pixel_md5'),
-      sameSopUidAs: get('same_sop_uid_as').split(';').filter((f) => f !== ''),
-    };
-  });
-}
-
-export const MANIFEST: readonly ReferenceFile[] = readManifest();
-
-export function referenceFile(file: string): ReferenceFile {
-  const row = MANIFEST.find((r) => r.file === file);
-  if (!row) throw new Error(`${file} is not in the manifest`);
-  return row;
-}
+/** A manifest row (the conformance harness reads MANIFEST.tsv once for every suite). */
+export type ReferenceFile = ManifestRow;
+export { MANIFEST, row as referenceFile };
 
 export const isMd5 = (value: string) => /^[0-9a-f]{32}$/.test(value);
 

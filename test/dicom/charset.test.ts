@@ -87,7 +87,6 @@ const ESC = 0x1b;
 const JIS_B = [ESC, 0x24, 0x42]; // ESC $ B: JIS X 0208 into G0
 const ASCII = [ESC, 0x28, 0x42]; // ESC ( B
 const ROMAJI = [ESC, 0x28, 0x4a]; // ESC ( J
-const KANA = [ESC, 0x29, 0x49]; // ESC ) I
 const KSC = [ESC, 0x24, 0x29, 0x43]; // ESC $ ) C
 
 describe('sample values of files not in the shared set (PS3.5 Annex H, I; pydicom data)', () => {

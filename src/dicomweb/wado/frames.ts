@@ -33,13 +33,17 @@ export function framesHandler(deps: FramesDeps) {
     const [record] = deps.index.listInstances(request.tenant, scopeOf(request.params));
     if (!record) throw errors.notFound('');
     if (!record.pixel) throw errors.notFound('the instance has no pixel data');
-    const offers = retrieveOffers({
-      kind: 'frames',
-      storedTransferSyntax: record.transferSyntaxUid,
-      singlePart: numbers.length === 1,
-      canProduce: (_from, to) => deps.frames.canProduce(request.tenant, record, to),
-    });
-    const rep = negotiate(parseAccept(request.headers.accept), offers);
+    const ranges = parseAccept(request.headers.accept);
+    const offersWith = (canProduce: (from: string, to: string) => boolean) =>
+      retrieveOffers({ kind: 'frames', storedTransferSyntax: record.transferSyntaxUid, singlePart: numbers.length === 1, canProduce });
+    let offers = offersWith((from, to) => deps.frames.canProduceFrom(from, to));
+    let rep = negotiate(ranges, offers);
+    // Only a conversion needs this instance's pixel description (a read of its
+    // metadata), so frames sent as stored never pay for it.
+    if (rep?.transcode) {
+      offers = offersWith((_from, to) => deps.frames.canProduce(request.tenant, record, to));
+      rep = negotiate(ranges, offers);
+    }
     if (rep === null) throw errors.notAcceptable(notAcceptableMessage(request.headers.accept, offers));
     try {
       checkFrameNumbers(record.pixel, numbers);

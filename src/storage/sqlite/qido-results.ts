@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { lookupTag } from '../../dicom/dictionary.js';
-import type { DicomJsonDataset, DicomJsonElement, Tag } from '../../dicom/json-model.js';
+import type { DicomJsonDataset, DicomJsonElement } from '../../dicom/json-model.js';
 import type { TenantId } from '../ids.js';
 import { ALIAS } from './attribute-columns.js';
 import { elementFromRow } from './attribute-values.js';
