@@ -163,6 +163,19 @@ describe('instances in any syntax the codecs produce (PS3.18 8.7.3.5)', () => {
     expect(md5(pixels)).toBe(NATIVE_CT.pixelMd5);
   });
 
+  it('deflates an instance when Deflated Explicit VR Little Endian is asked for', async () => {
+    const deflated = '1.2.840.10008.1.2.1.99';
+    const res = await get(instanceUrl(J2K_LOSSLESS), { accept: `application/dicom; transfer-syntax=${deflated}` });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(`application/dicom; transfer-syntax=${deflated}`);
+    const { dump, info } = await part10(res.body, 'j2k-as-deflated.dcm');
+    expect(dump).toContain('DeflatedLittleEndianExplicit');
+    expect(info.transferSyntaxUid).toBe(deflated);
+    // A deflated data set has its values inline: the decoded pixels are the J2K frame's.
+    const pixels = Buffer.from(String(info.dataset['7FE00010']?.InlineBinary), 'base64');
+    expect(md5(pixels)).toBe(J2K_LOSSLESS.pixelMd5);
+  });
+
   it('marks lossy output as lossy, and produces it only when a lossy syntax is asked for', async () => {
     const plain = await get(instanceUrl(RGB_BIG_ENDIAN), { accept: 'application/dicom' });
     expect(plain.headers['content-type']).toBe(`application/dicom; transfer-syntax=${EXPLICIT_LE}`);

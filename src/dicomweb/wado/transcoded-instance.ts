@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw } from 'node:zlib';
 import { packBits, unpackBits } from '../../codecs/packed-bits.js';
 import type { PixelDescription } from '../../codecs/pixel-description.js';
 import { writeDataSet, type DataSetChanges, type NewValue } from '../../dicom/data-set-writer.js';
@@ -29,6 +30,8 @@ const LOSSY_METHOD: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2.4.203': 'ISO_15444_15',
 };
 
+const deflateRawAsync = promisify(deflateRaw);
+
 const PREAMBLE_AND_DICM = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1')]);
 
 export interface TranscodeDeps {
@@ -49,7 +52,8 @@ export async function transcodedInstance(deps: TranscodeDeps, tenant: TenantId, 
   const pixelSyntax = pixelSyntaxOf(to);
   const changes = record.pixel && needsCodec(record.transferSyntaxUid, pixelSyntax) ? await pixelChanges(deps, tenant, record, pixelSyntax) : {};
   let dataSet = writeDataSet(source.bytes, source.syntax, changes);
-  if (target.deflated) dataSet = [deflateRawSync(Buffer.concat(dataSet))];
+  // On the thread pool: a large data set would hold the event loop for seconds.
+  if (target.deflated) dataSet = [await deflateRawAsync(Buffer.concat(dataSet))];
   const meta = encodeFileMetaInformation({ sopClassUid: record.sopClassUid, sopInstanceUid: record.sopInstanceUid, transferSyntaxUid: to });
   return Buffer.concat([PREAMBLE_AND_DICM, meta, ...dataSet]);
 }

@@ -28,17 +28,15 @@ export class FileFrameCache implements FrameCache {
   #bytes = 0;
   #hits = 0;
   #misses = 0;
-  readonly #ready: Promise<void>;
+  #scanned: Promise<void> | undefined;
 
   constructor(root: string, maxBytes: number) {
     this.#root = root;
     this.#maxBytes = maxBytes;
-    // A cache that cannot be read back starts empty rather than failing requests.
-    this.#ready = this.#scan().catch(() => undefined);
   }
 
   async get(key: FrameKey): Promise<CachedFrame | undefined> {
-    await this.#ready;
+    await this.#ready();
     const id = this.#id(key);
     const entry = this.#entries.get(id);
     if (!entry) return undefined;
@@ -68,14 +66,14 @@ export class FileFrameCache implements FrameCache {
   }
 
   async removeInstance(tenant: TenantId, sha256: string): Promise<void> {
-    await this.#ready;
+    await this.#ready();
     const dir = this.#instanceDir(tenant, sha256);
     for (const [id, entry] of this.#entries) if (entry.path.startsWith(dir)) this.#forget(id);
     await rm(dir, { recursive: true, force: true });
   }
 
   async removeTenant(tenant: TenantId): Promise<void> {
-    await this.#ready;
+    await this.#ready();
     const dir = join(this.#root, checkedTenant(tenant));
     for (const [id, entry] of this.#entries) if (entry.path.startsWith(dir + '/')) this.#forget(id);
     await rm(dir, { recursive: true, force: true });
@@ -101,6 +99,15 @@ export class FileFrameCache implements FrameCache {
     }
     this.#add(id, { path, size: file.length });
     return frame;
+  }
+
+  /**
+   * The recency list is rebuilt from disk on first use, not at construction:
+   * CLI commands open the archive too and never touch the cache. A cache that
+   * cannot be read back starts empty rather than failing requests.
+   */
+  #ready(): Promise<void> {
+    return (this.#scanned ??= this.#scan().catch(() => undefined));
   }
 
   #add(id: string, entry: Entry): void {
