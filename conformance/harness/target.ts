@@ -41,7 +41,8 @@ async function statusOf(url: string): Promise<number> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port free on loopback now (for servers the suites start). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

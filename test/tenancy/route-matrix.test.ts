@@ -4,15 +4,13 @@
 // matrix is generated from two tables: ROUTES x CREDENTIALS -> expected answer.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { Agent, request, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../src/dicom/json-model.js';
 import { TenantId } from '../../src/storage/ids.js';
 import type { Role } from '../../src/storage/key-store.js';
 import { startServer, TESTDATA, type TestServer } from '../dicomweb/helpers/server.js';
+import { startIdentityProvider, type IdentityProvider, type TokenOptions } from './helpers/identity-provider.js';
 
 const A = TenantId.parse('site-a');
 const B = TenantId.parse('site-b');
@@ -153,7 +151,7 @@ const CREDENTIALS: readonly Credential[] = [
 ];
 
 let server: TestServer;
-let jwks: Server;
+let idp: IdentityProvider;
 /** The tag path of a real BulkDataURI of the A-only instance, taken from its metadata. */
 let bulkTag = '';
 let stowBody: Buffer;
@@ -250,25 +248,10 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 beforeAll(async () => {
   // The identity provider: its signing key's JWKS on loopback; another key it never published.
-  const ISSUER = 'https://idp.example.test';
-  const AUDIENCE = 'atrium';
-  const pair = await generateKeyPair('RS256');
-  const otherKey: CryptoKey = (await generateKeyPair('RS256')).privateKey;
-  const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] })));
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`;
-  const jwt = (grants: Record<string, Role>, opts: { audience?: string; expiresIn?: string; key?: CryptoKey } = {}) =>
-    new SignJWT({ atrium_tenants: grants })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(ISSUER)
-      .setAudience(opts.audience ?? AUDIENCE)
-      .setSubject('dr-matrix')
-      .setIssuedAt()
-      .setExpirationTime(opts.expiresIn ?? '10m')
-      .sign(opts.key ?? pair.privateKey);
+  idp = await startIdentityProvider('dr-matrix');
+  const jwt = (grants: Record<string, Role>, options?: TokenOptions) => idp.token({ atrium_tenants: grants }, options);
 
-  server = await startServer({ authMode: 'required', oidc: { issuer: ISSUER, audience: AUDIENCE, jwksUrl, tenantsClaim: 'atrium_tenants' } });
+  server = await startServer({ authMode: 'required', oidc: idp.config });
   const { tenants, keys } = server.archive;
   tenants.add(A);
   tenants.add(B);
@@ -280,7 +263,7 @@ beforeAll(async () => {
   made.set('jwtOnlyB', await jwt({ [B]: 'admin' }));
   made.set('jwtExpired', await jwt({ [A]: 'admin' }, { expiresIn: '-1m' }));
   made.set('jwtOtherAudience', await jwt({ [A]: 'admin' }, { audience: 'someone-else' }));
-  made.set('jwtOtherSigner', await jwt({ [A]: 'admin' }, { key: otherKey }));
+  made.set('jwtOtherSigner', await jwt({ [A]: 'admin' }, { key: idp.otherKey }));
 
   // Keys that worked, then stopped working: one revoked, one that ran out (key add --expires-in).
   const revoked = keys.add({ tenant: A, role: 'admin' });
@@ -316,7 +299,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  jwks?.close();
+  idp?.close();
 });
 
 describe('controls: each route and credential works where it is entitled to', () => {
