@@ -46,9 +46,15 @@ export function recordPage(page: Page, atriumRoot: string): PageRecord {
     const request = response.request();
     if (!request.url().startsWith(atriumRoot)) return;
     pending.push(
-      request.allHeaders().then((headers) => {
-        record.exchanges.push({ method: request.method(), url: request.url(), status: response.status(), authorization: headers.authorization });
-      }),
+      request.allHeaders().then(
+        (headers) => {
+          record.exchanges.push({ method: request.method(), url: request.url(), status: response.status(), authorization: headers.authorization });
+        },
+        // A response that arrives while the test closes the page can no longer be read: it was not observed.
+        (error: unknown) => {
+          if (!page.isClosed()) throw error;
+        },
+      ),
     );
   });
   page.on('requestfailed', (request) => {
